@@ -1,0 +1,400 @@
+using System.Text.RegularExpressions;
+using WorktreeTools.Configuration;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace WorktreeTools.Core.Config;
+
+/// <summary>
+/// Reads <c>.worktree-tools.yml</c> (repository) and the per-user file, validates them strictly and overlays
+/// them on the defaults. Every problem is a <see cref="ConfigurationException"/> naming file, line, column and key.
+/// </summary>
+public static class ConfigLoader
+{
+    public const string RepositoryFileName = ".worktree-tools.yml";
+
+    private enum Kind { Plain, Template, Command, Int, Bool, StringList, Enum, Regex, PortMap, TemplateMap, ReplaceList }
+
+    private sealed record Spec(Kind Kind, string[]? Tokens = null, int Min = 0, int Max = 0, string[]? Values = null);
+
+    private static Spec T(string[] tokens) => new(Kind.Template, tokens);
+    private static Spec C(string[] tokens) => new(Kind.Command, tokens);
+    private static readonly Spec Plain = new(Kind.Plain);
+
+    /// <summary>Every key the files may hold. Prefixes of these keys are sections (mappings).</summary>
+    private static readonly Dictionary<string, Spec> Schema = new(StringComparer.Ordinal)
+    {
+        ["worktrees.root"] = T(Tokens.Repo),
+        ["worktrees.name"] = T(Tokens.Issue),
+        ["worktrees.branch"] = T(Tokens.Name),
+        ["worktrees.base"] = Plain,
+        ["worktrees.remote"] = Plain,
+        ["setup.copy"] = new(Kind.StringList),
+        ["setup.install"] = C(Tokens.Worktree),
+        ["env.file"] = Plain,
+        ["env.example"] = Plain,
+        ["env.set"] = new(Kind.TemplateMap, Tokens.Worktree),
+        ["env.replace"] = new(Kind.ReplaceList, Tokens.Worktree),
+        ["ports"] = new(Kind.PortMap),
+        ["database.path"] = T(Tokens.Branch),
+        ["database.seed"] = Plain,
+        ["devServer.command"] = C(Tokens.Worktree),
+        ["devServer.ready.port"] = Plain,
+        ["devServer.ready.pattern"] = new(Kind.Regex),
+        ["devServer.ready.url"] = T(Tokens.Worktree),
+        ["devServer.ready.timeoutSec"] = new(Kind.Int, Min: 1, Max: 3600),
+        ["devServer.stopTimeoutSec"] = new(Kind.Int, Min: 1, Max: 600),
+        ["agent.default"] = new(Kind.Enum, Values: ["amp", "claude", "codex", "custom"]),
+        ["agent.command"] = C(Tokens.Agent),
+        ["merge.strategy"] = new(Kind.Enum, Values: ["Merge", "Squash", "Rebase", "CherryPick"]),
+        ["merge.message"] = T(Tokens.Branch),
+        ["merge.squashMessage"] = T(Tokens.Squash),
+        ["merge.test"] = C(Tokens.Worktree),
+        ["merge.afterMerge"] = C(Tokens.Worktree),
+        ["merge.lockfiles.enabled"] = new(Kind.Bool),
+        ["merge.lockfiles.files"] = new(Kind.StringList),
+        ["merge.lockfiles.regenerate"] = C(Tokens.Worktree),
+        ["merge.migrations.directory"] = Plain,
+        ["merge.migrations.pattern"] = new(Kind.Regex),
+    };
+
+    private static readonly HashSet<string> Sections = Schema.Keys
+        .SelectMany(k => Enumerable.Range(1, k.Count(c => c == '.')).Select(n => string.Join('.', k.Split('.').Take(n))))
+        .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>One value read from a file, with where it stands. <see cref="Checks"/> are the template
+    /// texts inside it whose tokens are checked once every file is read (port names may come from either).</summary>
+    private sealed record Entry(string Key, object? Value, ConfigSource Source, string File, int Line, int Column,
+        List<(string Text, int Line, int Column, string Key, string[] Tokens)> Checks);
+
+    /// <summary>Loads the effective configuration of the repository whose main worktree is <paramref name="repositoryRoot"/>.</summary>
+    public static WorktreeConfig Load(string repositoryRoot, string? userFile)
+    {
+        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        var repoFile = Path.Combine(repositoryRoot, RepositoryFileName);
+        var haveRepo = File.Exists(repoFile);
+        var haveUser = userFile is not null && File.Exists(userFile);
+        if (haveRepo) Overlay(entries, ReadFile(repoFile, ConfigSource.Repository));
+        if (haveUser) Overlay(entries, ReadFile(userFile!, ConfigSource.User));
+        return Build(repositoryRoot, haveRepo ? repoFile : null, haveUser ? userFile : null, entries);
+    }
+
+    /// <summary>Validates one file on its own (defaults assumed for everything else).</summary>
+    public static void Validate(string file) =>
+        Build(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", file, null,
+            ReadFile(file, ConfigSource.Repository).ToDictionary(e => e.Key, StringComparer.Ordinal));
+
+    /// <summary>Later files win key by key; maps (ports, env.set) merge entry by entry, lists are replaced whole.</summary>
+    private static void Overlay(Dictionary<string, Entry> into, IEnumerable<Entry> from)
+    {
+        foreach (var e in from) into[e.Key] = e;
+    }
+
+    private static List<Entry> ReadFile(string file, ConfigSource source)
+    {
+        YamlStream stream = new();
+        try
+        {
+            using var reader = new StreamReader(file);
+            stream.Load(reader);
+        }
+        catch (YamlException ex)
+        {
+            throw new ConfigurationException("ConfigSyntaxError", file, (int)ex.Start.Line, (int)ex.Start.Column, "(file)",
+                "not valid YAML: " + (ex.InnerException?.Message ?? ex.Message));
+        }
+        catch (IOException ex)
+        {
+            throw new WorktreeToolsException("ConfigUnreadable", ErrorKind.ReadError, $"Cannot read {file}: {ex.Message}", file, ex);
+        }
+
+        var result = new List<Entry>();
+        if (stream.Documents.Count == 0) return result;
+        if (stream.Documents.Count > 1)
+            throw Error("ConfigSyntaxError", file, stream.Documents[1].RootNode, "(file)", "holds more than one YAML document.");
+        var root = stream.Documents[0].RootNode;
+        if (IsNull(root)) return result;
+        if (root is not YamlMappingNode map)
+            throw Error("ConfigWrongType", file, root, "(file)", "the file must be a mapping of sections (worktrees:, setup:, env:, ...).");
+        Walk(map, "", file, source, result);
+        return result;
+    }
+
+    private static void Walk(YamlMappingNode map, string prefix, string file, ConfigSource source, List<Entry> into)
+    {
+        foreach (var (keyNode, valueNode) in map.Children)
+        {
+            var name = keyNode is YamlScalarNode s ? s.Value ?? "" : "";
+            var key = prefix + name;
+            if (Schema.TryGetValue(key, out var spec))
+            {
+                into.AddRange(ReadValue(spec, key, valueNode, file, source));
+            }
+            else if (Sections.Contains(key))
+            {
+                if (IsNull(valueNode)) continue;
+                if (valueNode is not YamlMappingNode child)
+                    throw Error("ConfigWrongType", file, valueNode, key, "must be a mapping (a section of keys).");
+                Walk(child, key + ".", file, source, into);
+            }
+            else
+            {
+                var known = Schema.Keys.Concat(Sections).Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+                    .Select(k => k[prefix.Length..].Split('.')[0]).Distinct().Order().ToList();
+                var guess = known.MinBy(k => Distance(k, name));
+                var hint = guess is not null && Distance(guess, name) <= 2 ? $" Did you mean '{prefix}{guess}'?" : "";
+                throw Error("ConfigUnknownKey", file, keyNode, key,
+                    $"unknown key.{hint} Known keys here: {string.Join(", ", known)}.");
+            }
+        }
+    }
+
+    private static IEnumerable<Entry> ReadValue(Spec spec, string key, YamlNode node, string file, ConfigSource source)
+    {
+        Entry Make(object? value, YamlNode at, string k) =>
+            new(k, value, source, file, (int)at.Start.Line, (int)at.Start.Column,
+                spec.Tokens is not null && value is string text ? [(text, (int)at.Start.Line, (int)at.Start.Column, k, spec.Tokens)] : []);
+
+        switch (spec.Kind)
+        {
+            case Kind.PortMap:
+            {
+                if (IsNull(node)) yield break;
+                var map = node as YamlMappingNode ?? throw Error("ConfigWrongType", file, node, key, "must map port names to ranges, e.g. { web: 3001-3999 }.");
+                foreach (var (k, v) in map.Children)
+                {
+                    var name = Scalar(k, file, key) ?? "";
+                    if (!Regex.IsMatch(name, "^[A-Za-z][A-Za-z0-9_-]*$"))
+                        throw Error("ConfigBadValue", file, k, $"{key}.{name}", "a port name is a word (letters, digits, '-', '_').");
+                    yield return Make(ParseRange(Scalar(v, file, $"{key}.{name}"), v, file, $"{key}.{name}"), v, $"{key}.{name}");
+                }
+                yield break;
+            }
+            case Kind.TemplateMap:
+            {
+                if (IsNull(node)) yield break;
+                var map = node as YamlMappingNode ?? throw Error("ConfigWrongType", file, node, key, "must map variable names to values, e.g. { PORT: \"{port.web}\" }.");
+                foreach (var (k, v) in map.Children)
+                {
+                    var name = Scalar(k, file, key) ?? "";
+                    if (!Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_]*$"))
+                        throw Error("ConfigBadValue", file, k, $"{key}.{name}", "an environment variable name is letters, digits and '_'.");
+                    yield return Make(Scalar(v, file, $"{key}.{name}") ?? "", v, $"{key}.{name}");
+                }
+                yield break;
+            }
+            case Kind.ReplaceList:
+            {
+                if (IsNull(node)) { yield return Make(Array.Empty<EnvReplacement>(), node, key); yield break; }
+                var seq = node as YamlSequenceNode ?? throw Error("ConfigWrongType", file, node, key, "must be a list of { pattern: REGEX, with: TEXT }.");
+                var list = new List<EnvReplacement>();
+                var checks = new List<(string, int, int, string, string[])>();
+                var i = 0;
+                foreach (var item in seq.Children)
+                {
+                    var at = $"{key}[{i++}]";
+                    var m = item as YamlMappingNode ?? throw Error("ConfigWrongType", file, item, at, "must be a mapping { pattern: REGEX, with: TEXT }.");
+                    string? pattern = null, with = null;
+                    foreach (var (k, v) in m.Children)
+                    {
+                        var name = Scalar(k, file, at);
+                        if (name == "pattern") { pattern = Scalar(v, file, at + ".pattern"); CheckRegex(pattern, v, file, at + ".pattern", null); }
+                        else if (name == "with") { with = Scalar(v, file, at + ".with") ?? ""; checks.Add((with, (int)v.Start.Line, (int)v.Start.Column, at + ".with", spec.Tokens!)); }
+                        else throw Error("ConfigUnknownKey", file, k, $"{at}.{name}", "unknown key. Known keys here: pattern, with.");
+                    }
+                    if (string.IsNullOrEmpty(pattern)) throw Error("ConfigMissingKey", file, item, at, "needs a 'pattern'.");
+                    list.Add(new EnvReplacement(pattern, with ?? ""));
+                }
+                yield return Make(list, node, key) with { Checks = checks };
+                yield break;
+            }
+            case Kind.StringList:
+            {
+                if (IsNull(node)) { yield return Make(Array.Empty<string>(), node, key); yield break; }
+                var seq = node as YamlSequenceNode ?? throw Error("ConfigWrongType", file, node, key, "must be a list, e.g. [.env, .env.local].");
+                yield return Make(seq.Children.Select((c, i) => Scalar(c, file, $"{key}[{i}]") ?? "").ToList(), node, key);
+                yield break;
+            }
+        }
+
+        var text = IsNull(node) ? null : Scalar(node, file, key);
+        object? value = text;
+        switch (spec.Kind)
+        {
+            case Kind.Int:
+                if (text is null) throw Error("ConfigWrongType", file, node, key, "must be a whole number.");
+                if (!int.TryParse(text, out var n)) throw Error("ConfigWrongType", file, node, key, $"must be a whole number, not '{text}'.");
+                if (n < spec.Min || n > spec.Max) throw Error("ConfigBadRange", file, node, key, $"must be between {spec.Min} and {spec.Max}, not {n}.");
+                value = n;
+                break;
+            case Kind.Bool:
+                value = text?.ToLowerInvariant() switch
+                {
+                    "true" or "yes" or "on" => true,
+                    "false" or "no" or "off" => false,
+                    _ => throw Error("ConfigWrongType", file, node, key, $"must be true or false, not '{text}'."),
+                };
+                break;
+            case Kind.Enum:
+                if (text is null) throw Error("ConfigWrongType", file, node, key, $"must be one of: {string.Join(", ", spec.Values!)}.");
+                value = spec.Values!.FirstOrDefault(v => v.Equals(text, StringComparison.OrdinalIgnoreCase))
+                    ?? throw Error("ConfigBadValue", file, node, key, $"'{text}' is not one of: {string.Join(", ", spec.Values!)}.");
+                break;
+            case Kind.Regex:
+                CheckRegex(text, node, file, key, key == "merge.migrations.pattern" ? "n" : null);
+                break;
+        }
+        yield return Make(value, node, key);
+    }
+
+    private static void CheckRegex(string? pattern, YamlNode node, string file, string key, string? requiredGroup)
+    {
+        if (pattern is null) return;
+        Regex regex;
+        try { regex = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1)); }
+        catch (ArgumentException ex) { throw Error("ConfigBadRegex", file, node, key, $"not a valid regular expression: {ex.Message}"); }
+        if (requiredGroup is not null && !regex.GetGroupNames().Contains(requiredGroup))
+            throw Error("ConfigBadRegex", file, node, key, $"needs a named group (?<{requiredGroup}>...) that captures the number.");
+    }
+
+    private static PortRange ParseRange(string? text, YamlNode node, string file, string key)
+    {
+        var m = Regex.Match(text ?? "", @"^\s*(\d{1,9})\s*(?:-\s*(\d{1,9})\s*)?$");
+        if (!m.Success) throw Error("ConfigWrongType", file, node, key, $"must be a port or a range such as 3001-3999, not '{text}'.");
+        var first = int.Parse(m.Groups[1].Value);
+        var last = m.Groups[2].Success ? int.Parse(m.Groups[2].Value) : first;
+        if (first < 1 || last > 65535) throw Error("ConfigBadRange", file, node, key, $"ports are 1-65535; '{text}' is outside.");
+        if (first > last) throw Error("ConfigBadRange", file, node, key, $"the range '{text}' runs backwards; write {last}-{first}.");
+        return new PortRange(first, last);
+    }
+
+    private static WorktreeConfig Build(string root, string? repoFile, string? userFile, Dictionary<string, Entry> e)
+    {
+        var ports = e.Values.Where(x => x.Key.StartsWith("ports.", StringComparison.Ordinal))
+            .ToDictionary(x => x.Key[6..], x => (PortRange)x.Value!, StringComparer.Ordinal);
+        if (ports.Count == 0 && !e.Keys.Any(k => k.StartsWith("ports", StringComparison.Ordinal)))
+            ports["web"] = new PortRange(3001, 3999);
+
+        foreach (var x in e.Values)
+            foreach (var (text, line, column, key, tokens) in x.Checks)
+                CheckTokens(text, x.File, line, column, key, tokens, ports.Keys);
+        if (e.TryGetValue("devServer.ready.port", out var rp) && rp.Value is string rpName && !ports.ContainsKey(rpName))
+            throw new ConfigurationException("ConfigUnknownPort", rp.File, rp.Line, rp.Column, rp.Key,
+                $"no port named '{rpName}' is configured (ports: {string.Join(", ", ports.Keys)}).");
+
+        T Get<T>(string key, T fallback) => e.TryGetValue(key, out var v) ? (T)v.Value! : fallback;
+        string? Str(string key, string? fallback) => e.TryGetValue(key, out var v) ? (string?)v.Value : fallback;
+        ConfiguredCommand? Cmd(string key) =>
+            e.TryGetValue(key, out var v) && v.Value is string s && s.Trim().Length > 0 && !IsAutoWord(s)
+                ? new ConfiguredCommand(key, s.Trim(), v.Source) : null;
+
+        var d = new WorktreeConfig();
+        var installText = Str("setup.install", null);
+        return new WorktreeConfig
+        {
+            RepositoryRoot = root,
+            RepositoryFile = repoFile,
+            UserFile = userFile,
+            Worktrees = new WorktreesSettings
+            {
+                Root = Str("worktrees.root", null) ?? d.Worktrees.Root,
+                Name = Str("worktrees.name", null) ?? d.Worktrees.Name,
+                Branch = Str("worktrees.branch", null) ?? d.Worktrees.Branch,
+                Base = Str("worktrees.base", null) ?? d.Worktrees.Base,
+                Remote = Str("worktrees.remote", null) ?? d.Worktrees.Remote,
+            },
+            Setup = new SetupSettings
+            {
+                Copy = Get<IReadOnlyList<string>>("setup.copy", d.Setup.Copy),
+                Install = Cmd("setup.install"),
+                InstallEnabled = !string.Equals(installText?.Trim(), "none", StringComparison.OrdinalIgnoreCase),
+            },
+            Env = new EnvSettings
+            {
+                File = Str("env.file", null) ?? d.Env.File,
+                Example = Str("env.example", null) ?? d.Env.Example,
+                Set = e.Values.Where(x => x.Key.StartsWith("env.set.", StringComparison.Ordinal))
+                    .OrderBy(x => x.Line).ToDictionary(x => x.Key[8..], x => (string)x.Value!),
+                Replace = Get<IReadOnlyList<EnvReplacement>>("env.replace", d.Env.Replace),
+            },
+            Ports = ports,
+            Database = new DatabaseSettings { Path = Str("database.path", null), Seed = Str("database.seed", null) },
+            DevServer = new DevServerSettings
+            {
+                Command = Cmd("devServer.command"),
+                Ready = new ReadySettings
+                {
+                    Port = Str("devServer.ready.port", null) ?? (ports.ContainsKey("web") ? "web" : ports.Keys.FirstOrDefault()),
+                    Pattern = Str("devServer.ready.pattern", null),
+                    Url = Str("devServer.ready.url", null),
+                    TimeoutSec = Get("devServer.ready.timeoutSec", d.DevServer.Ready.TimeoutSec),
+                },
+                StopTimeoutSec = Get("devServer.stopTimeoutSec", d.DevServer.StopTimeoutSec),
+            },
+            Agent = new AgentSettings { Default = Str("agent.default", null) ?? d.Agent.Default, Command = Cmd("agent.command") },
+            Merge = new MergeSettings
+            {
+                Strategy = Str("merge.strategy", null) ?? d.Merge.Strategy,
+                Message = Str("merge.message", null) ?? d.Merge.Message,
+                SquashMessage = Str("merge.squashMessage", null) ?? d.Merge.SquashMessage,
+                Test = Cmd("merge.test"),
+                AfterMerge = Cmd("merge.afterMerge"),
+                Lockfiles = new LockfileSettings
+                {
+                    Enabled = Get("merge.lockfiles.enabled", true),
+                    Files = Get<IReadOnlyList<string>>("merge.lockfiles.files", d.Merge.Lockfiles.Files),
+                    Regenerate = Cmd("merge.lockfiles.regenerate"),
+                },
+                Migrations = new MigrationSettings
+                {
+                    Directory = Str("merge.migrations.directory", null),
+                    Pattern = Str("merge.migrations.pattern", null) ?? d.Merge.Migrations.Pattern,
+                },
+            },
+            Sources = Schema.Keys.Where(k => Schema[k].Kind is not (Kind.PortMap or Kind.TemplateMap))
+                .Concat(e.Keys).Concat(ports.Keys.Select(p => "ports." + p)).Distinct()
+                .ToDictionary(k => k, k => e.TryGetValue(k, out var v) ? v.Source : ConfigSource.Default),
+        };
+    }
+
+    private static bool IsAutoWord(string s) => s.Trim() is "auto" or "none";
+
+    private static void CheckTokens(string text, string file, int line, int column, string key, string[] allowed, ICollection<string> ports)
+    {
+        foreach (var (token, index) in Template.Tokens(text))
+        {
+            if (Tokens.Allows(allowed, token, ports)) continue;
+            var list = string.Join(", ", allowed.SelectMany(a => a == "port.*" ? ports.Select(p => "{port." + p + "}") : ["{" + a + "}"]));
+            var why = token.StartsWith("port.", StringComparison.Ordinal) && allowed.Contains("port.*")
+                ? $"no port named '{token[5..]}' is configured."
+                : "that token is not known here.";
+            throw new ConfigurationException("ConfigUnknownToken", file, line, column, key,
+                $"{{{token}}} at offset {index}: {why} Tokens allowed here: {list}.");
+        }
+    }
+
+    private static string? Scalar(YamlNode node, string file, string key) => node switch
+    {
+        YamlScalarNode s when s.Style == ScalarStyle.Plain && s.Value is "~" or "null" or "" => null,
+        YamlScalarNode s => s.Value,
+        _ => throw Error("ConfigWrongType", file, node, key, "must be a single value, not a list or mapping."),
+    };
+
+    private static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Style: ScalarStyle.Plain, Value: null or "" or "~" or "null" };
+
+    private static ConfigurationException Error(string id, string file, YamlNode node, string key, string problem) =>
+        new(id, file, (int)node.Start.Line, (int)node.Start.Column, key, problem);
+
+    private static int Distance(string a, string b)
+    {
+        var dp = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) dp[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) dp[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+            for (var j = 1; j <= b.Length; j++)
+                dp[i, j] = Math.Min(Math.Min(dp[i - 1, j] + 1, dp[i, j - 1] + 1),
+                    dp[i - 1, j - 1] + (char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1));
+        return dp[a.Length, b.Length];
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.RegularExpressions;
+
+namespace WorktreeTools.Core.Config;
+
+/// <summary>
+/// Templates such as <c>../{repo}-worktrees</c> or <c>PORT={port.web}</c>. A token is a lower-case word in
+/// braces, optionally with one dotted part (<c>{port.web}</c>); <c>${VAR}</c> is left to the shell.
+/// </summary>
+public static partial class Template
+{
+    [GeneratedRegex(@"(?<!\$)\{(?<t>[a-z][a-zA-Z0-9]*(?:\.[A-Za-z0-9_-]+)?)\}")]
+    private static partial Regex TokenRegex();
+
+    public static IEnumerable<(string Token, int Index)> Tokens(string template) =>
+        TokenRegex().Matches(template).Select(m => (m.Groups["t"].Value, m.Index));
+
+    /// <summary>Replaces every token; a token without a value is an error (validation should have caught it).</summary>
+    public static string Expand(string template, IReadOnlyDictionary<string, string> values) =>
+        TokenRegex().Replace(template, m =>
+        {
+            var token = m.Groups["t"].Value;
+            return values.TryGetValue(token, out var v)
+                ? v
+                : throw new WorktreeToolsException("TemplateTokenUnknown", ErrorKind.InvalidData,
+                    $"The template '{template}' uses {{{token}}}, which has no value here.", template);
+        });
+}
+
+/// <summary>The token sets each kind of template may use.</summary>
+public static class Tokens
+{
+    public static readonly string[] Repo = ["repo"];
+    public static readonly string[] Issue = [.. Repo, "issue"];
+    public static readonly string[] Name = [.. Issue, "name"];
+    public static readonly string[] Branch = [.. Name, "branch", "base"];
+    /// <summary>Everything known about a created worktree, plus {port.NAME} for every configured port.</summary>
+    public static readonly string[] Worktree = [.. Branch, "worktree", "database", "port.*"];
+    public static readonly string[] Agent = [.. Worktree, "prompt"];
+    public static readonly string[] Squash = [.. Branch, "subject"];
+
+    public static bool Allows(string[] set, string token, ICollection<string> portNames) =>
+        set.Contains(token) ||
+        (token.StartsWith("port.", StringComparison.Ordinal) && set.Contains("port.*") && portNames.Contains(token[5..]));
+}

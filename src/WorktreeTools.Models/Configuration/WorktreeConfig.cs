@@ -1,0 +1,130 @@
+namespace WorktreeTools.Configuration;
+
+/// <summary>Where an effective setting came from.</summary>
+public enum ConfigSource { Default, Repository, User }
+
+/// <summary>An inclusive port range such as 3001-3999.</summary>
+public readonly record struct PortRange(int First, int Last)
+{
+    public int Count => Last - First + 1;
+    public override string ToString() => $"{First}-{Last}";
+}
+
+/// <summary>A command line from configuration, with where it came from (repository commands need approval).</summary>
+public sealed record ConfiguredCommand(string Key, string Text, ConfigSource Source)
+{
+    public override string ToString() => Text;
+}
+
+/// <summary>A pattern replacement applied to the env file.</summary>
+public sealed record EnvReplacement(string Pattern, string With);
+
+public sealed class WorktreesSettings
+{
+    public string Root { get; init; } = "../{repo}-worktrees";
+    public string Name { get; init; } = "issue-{issue}";
+    public string Branch { get; init; } = "feature/issue-{issue}";
+    public string Base { get; init; } = "main";
+    public string Remote { get; init; } = "origin";
+}
+
+public sealed class SetupSettings
+{
+    public IReadOnlyList<string> Copy { get; init; } = [".env"];
+    /// <summary>Install command; null means detect the package manager from the lockfile.</summary>
+    public ConfiguredCommand? Install { get; init; }
+    /// <summary>False turns installing off altogether (<c>install: none</c>).</summary>
+    public bool InstallEnabled { get; init; } = true;
+}
+
+public sealed class EnvSettings
+{
+    public string File { get; init; } = ".env";
+    public string Example { get; init; } = ".env.example";
+    public IReadOnlyDictionary<string, string> Set { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<EnvReplacement> Replace { get; init; } = [];
+}
+
+public sealed class DatabaseSettings
+{
+    /// <summary>Per-issue database file, relative to the worktree; null means no per-issue database.</summary>
+    public string? Path { get; init; }
+    /// <summary>Database in the main checkout to copy from (SQLite backup); null means start empty.</summary>
+    public string? Seed { get; init; }
+}
+
+public sealed class ReadySettings
+{
+    /// <summary>The named port that must accept connections.</summary>
+    public string? Port { get; init; }
+    /// <summary>A regular expression that, once it appears in the log, means ready.</summary>
+    public string? Pattern { get; init; }
+    /// <summary>A URL that must answer (any HTTP status below 500).</summary>
+    public string? Url { get; init; }
+    public int TimeoutSec { get; init; } = 60;
+}
+
+public sealed class DevServerSettings
+{
+    /// <summary>Null means detect (package.json "dev" script run by the lockfile's package manager).</summary>
+    public ConfiguredCommand? Command { get; init; }
+    public ReadySettings Ready { get; init; } = new();
+    public int StopTimeoutSec { get; init; } = 10;
+}
+
+public sealed class AgentSettings
+{
+    /// <summary>Preset to use when none is named: amp, claude, codex, or custom.</summary>
+    public string Default { get; init; } = "amp";
+    /// <summary>Custom command template; {prompt} marks the one argument the prompt becomes.</summary>
+    public ConfiguredCommand? Command { get; init; }
+}
+
+public sealed class LockfileSettings
+{
+    public bool Enabled { get; init; } = true;
+    public IReadOnlyList<string> Files { get; init; } = ["pnpm-lock.yaml", "package-lock.json", "yarn.lock", "bun.lock", "bun.lockb"];
+    /// <summary>Null means the detected package manager's install.</summary>
+    public ConfiguredCommand? Regenerate { get; init; }
+}
+
+public sealed class MigrationSettings
+{
+    /// <summary>Folder of numbered migrations, relative to the repository root; null turns the policy off.</summary>
+    public string? Directory { get; init; }
+    /// <summary>File name pattern with a named group <c>n</c> holding the number.</summary>
+    public string Pattern { get; init; } = @"^(?<n>\d+)_(?<name>.+)\.sql$";
+}
+
+public sealed class MergeSettings
+{
+    public string Strategy { get; init; } = "Merge";
+    public string Message { get; init; } = "Merge issue-{issue}";
+    public string SquashMessage { get; init; } = "feat(issue-{issue}): {subject}";
+    public ConfiguredCommand? Test { get; init; }
+    public ConfiguredCommand? AfterMerge { get; init; }
+    public LockfileSettings Lockfiles { get; init; } = new();
+    public MigrationSettings Migrations { get; init; } = new();
+}
+
+/// <summary>The effective configuration: defaults, overlaid by the repository's file, overlaid by the user's file.</summary>
+public sealed class WorktreeConfig
+{
+    public string RepositoryRoot { get; init; } = "";
+    public string? RepositoryFile { get; init; }
+    public string? UserFile { get; init; }
+    public WorktreesSettings Worktrees { get; init; } = new();
+    public SetupSettings Setup { get; init; } = new();
+    public EnvSettings Env { get; init; } = new();
+    public IReadOnlyDictionary<string, PortRange> Ports { get; init; } =
+        new Dictionary<string, PortRange> { ["web"] = new(3001, 3999) };
+    public DatabaseSettings Database { get; init; } = new();
+    public DevServerSettings DevServer { get; init; } = new();
+    public AgentSettings Agent { get; init; } = new();
+    public MergeSettings Merge { get; init; } = new();
+    /// <summary>Every setting's dotted key and where its value came from.</summary>
+    public IReadOnlyDictionary<string, ConfigSource> Sources { get; init; } = new Dictionary<string, ConfigSource>();
+
+    public ConfigSource SourceOf(string key) =>
+        Sources.TryGetValue(key, out var s) ? s : ConfigSource.Default;
+}
