@@ -14,8 +14,13 @@
     TypesToProcess       = @()
     CmdletsToExport      = @(
         'Approve-WorktreeConfig'
+        'Enter-IssueWorktree'
+        'Get-IssueWorktree'
         'Get-WorktreeConfig'
+        'New-IssueWorktree'
         'New-WorktreeConfig'
+        'Remove-IssueWorktree'
+        'Repair-IssueWorktree'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

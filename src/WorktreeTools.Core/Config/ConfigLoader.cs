@@ -101,7 +101,8 @@ public static class ConfigLoader
         catch (YamlException ex)
         {
             throw new ConfigurationException("ConfigSyntaxError", file, (int)ex.Start.Line, (int)ex.Start.Column, "(file)",
-                "not valid YAML: " + (ex.InnerException?.Message ?? ex.Message));
+                "not valid YAML: " + (ex.InnerException?.Message ?? ex.Message) +
+                (ex.Message.Contains("flow", StringComparison.OrdinalIgnoreCase) ? " (A value with {tokens} inside { } or [ ] must be quoted: \"{port.web}\".)" : ""));
         }
         catch (IOException ex)
         {

@@ -16,7 +16,7 @@ public enum WorktreeState
 }
 
 /// <summary>One issue's worktree: its branch, folder, leased resources and live git status.</summary>
-public sealed class IssueWorktree
+public sealed record IssueWorktree
 {
     public string Issue { get; init; } = "";
     public string Name { get; init; } = "";

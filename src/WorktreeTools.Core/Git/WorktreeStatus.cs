@@ -1,0 +1,80 @@
+namespace WorktreeTools.Core.Git;
+
+/// <summary>File counts of a worktree from <c>git status --porcelain=v2 -z</c>, read without taking the index lock.</summary>
+public sealed record WorktreeStatus(int Staged, int Unstaged, int Untracked, int Conflicted, IReadOnlyList<string> Paths)
+{
+    public bool Dirty => Staged + Unstaged + Untracked + Conflicted > 0;
+
+    public static WorktreeStatus Read(string worktree)
+    {
+        var output = GitCli.Read(worktree, ["status", "--porcelain=v2", "-z", "--untracked-files=all", "--ignore-submodules=dirty"]).Output;
+        return Parse(output);
+    }
+
+    public static WorktreeStatus Parse(string output)
+    {
+        int staged = 0, unstaged = 0, untracked = 0, conflicted = 0;
+        var paths = new List<string>();
+        var fields = output.Split('\0');
+        for (var i = 0; i < fields.Length; i++)
+        {
+            var f = fields[i];
+            if (f.Length < 2) continue;
+            switch (f[0])
+            {
+                case '1':
+                case '2':
+                    if (f[2] != '.') staged++;
+                    if (f[3] != '.') unstaged++;
+                    // Ordinary: 8 fields before the path; renamed/copied: 9, and the original path follows in the next field.
+                    paths.Add(NthField(f, f[0] == '1' ? 8 : 9));
+                    if (f[0] == '2') i++;
+                    break;
+                case 'u':
+                    conflicted++;
+                    paths.Add(NthField(f, 10));
+                    break;
+                case '?':
+                    untracked++;
+                    paths.Add(f[2..]);
+                    break;
+            }
+        }
+        return new WorktreeStatus(staged, unstaged, untracked, conflicted, paths);
+    }
+
+    private static string NthField(string line, int n)
+    {
+        var index = 0;
+        for (var k = 0; k < n; k++)
+        {
+            index = line.IndexOf(' ', index) + 1;
+            if (index == 0) return line;
+        }
+        return line[index..];
+    }
+
+    /// <summary>The operation in progress in a worktree (Merge, Rebase, CherryPick, Revert), or null.</summary>
+    public static string? InProgress(string worktree)
+    {
+        var gitDir = GitDirOf(worktree);
+        if (gitDir is null) return null;
+        if (File.Exists(Path.Combine(gitDir, "MERGE_HEAD"))) return "Merge";
+        if (Directory.Exists(Path.Combine(gitDir, "rebase-merge")) || Directory.Exists(Path.Combine(gitDir, "rebase-apply"))) return "Rebase";
+        if (File.Exists(Path.Combine(gitDir, "CHERRY_PICK_HEAD"))) return "CherryPick";
+        if (File.Exists(Path.Combine(gitDir, "REVERT_HEAD"))) return "Revert";
+        return null;
+    }
+
+    /// <summary>The private git directory of a worktree (<c>.git</c> folder, or where the <c>.git</c> file points).</summary>
+    public static string? GitDirOf(string worktree)
+    {
+        var dotGit = Path.Combine(worktree, ".git");
+        if (Directory.Exists(dotGit)) return dotGit;
+        if (!File.Exists(dotGit)) return null;
+        var line = File.ReadLines(dotGit).FirstOrDefault() ?? "";
+        if (!line.StartsWith("gitdir:", StringComparison.Ordinal)) return null;
+        var dir = line[7..].Trim();
+        return Path.IsPathRooted(dir) ? dir : Path.GetFullPath(Path.Combine(worktree, dir));
+    }
+}

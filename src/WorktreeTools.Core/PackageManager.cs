@@ -1,0 +1,31 @@
+namespace WorktreeTools.Core;
+
+/// <summary>The JavaScript package manager a checkout uses, detected from its lockfile.</summary>
+public sealed record PackageManager(string Name, string Lockfile)
+{
+    private static readonly PackageManager[] Known =
+    [
+        new("pnpm", "pnpm-lock.yaml"),
+        new("yarn", "yarn.lock"),
+        new("bun", "bun.lock"),
+        new("bun", "bun.lockb"),
+        new("npm", "package-lock.json"),
+    ];
+
+    public string InstallCommand => $"{Name} install";
+
+    /// <summary>Runs a package.json script, e.g. <c>pnpm run dev</c>.</summary>
+    public string RunCommand(string script) => $"{Name} run {script}";
+
+    /// <summary>The package manager of <paramref name="folder"/>: by lockfile, npm for a bare package.json, null without package.json.</summary>
+    public static PackageManager? Detect(string folder)
+    {
+        foreach (var pm in Known)
+            if (File.Exists(Path.Combine(folder, pm.Lockfile))) return pm;
+        return File.Exists(Path.Combine(folder, "package.json")) ? Known[^1] : null;
+    }
+
+    /// <summary>The package manager that owns <paramref name="lockfile"/> (a file name), or null.</summary>
+    public static PackageManager? ForLockfile(string lockfile) =>
+        Known.FirstOrDefault(pm => pm.Lockfile.Equals(Path.GetFileName(lockfile), StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,44 @@
+using System.Management.Automation;
+using WorktreeTools.Completion;
+using WorktreeTools.Worktrees;
+
+namespace WorktreeTools.Commands;
+
+/// <summary>Lists issue worktrees with live status: ahead/behind, dirty, merged, locked, missing, ports.</summary>
+[Cmdlet(VerbsCommon.Get, "IssueWorktree")]
+[OutputType(typeof(IssueWorktree))]
+public sealed class GetIssueWorktreeCommand : WorktreeCmdlet
+{
+    private readonly List<string> _patterns = [];
+
+    /// <summary>Issue ids to show; wildcards allowed. Default: all.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id", "Number")]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(IssueCompleter))]
+    public string[]? Issue { get; set; }
+
+    /// <summary>Also show worktrees of the repository that WorktreeTools did not create.</summary>
+    [Parameter]
+    public SwitchParameter All { get; set; }
+
+    /// <summary>A folder inside the repository (default: the current location).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("RepositoryRoot")]
+    public string? Repository { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        if (Issue is not null) _patterns.AddRange(Issue);
+    }
+
+    protected override void EndProcessing() => TryOrStop(() =>
+    {
+        var list = Engine.Worktrees(ResolvePath(Repository), Operation).List(_patterns, All);
+        foreach (var p in _patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p)))
+            if (!list.Any(w => w.Issue.Equals(p, StringComparison.OrdinalIgnoreCase)))
+                WriteError(ToErrorRecord(new WorktreeToolsException("IssueWorktreeNotFound", ErrorKind.ObjectNotFound,
+                    $"Issue {p} has no worktree. Create it with New-IssueWorktree {p}.", p), p));
+        WriteObject(list, enumerateCollection: true);
+    });
+}

@@ -1,0 +1,44 @@
+using System.Management.Automation;
+using WorktreeTools.Completion;
+using WorktreeTools.Worktrees;
+
+namespace WorktreeTools.Commands;
+
+/// <summary>Creates one worktree and branch per issue, with its own env file, ports, database and install.</summary>
+[Cmdlet(VerbsCommon.New, "IssueWorktree", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(IssueWorktree))]
+public sealed class NewIssueWorktreeCommand : WorktreeCmdlet
+{
+    /// <summary>Issue ids: letters, digits, '-', '_' and '.'.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id", "Number")]
+    [ArgumentCompleter(typeof(IssueCompleter))]
+    public string[] Issue { get; set; } = [];
+
+    /// <summary>The branch new work starts from (default: worktrees.base, usually main).</summary>
+    [Parameter]
+    public string? Base { get; set; }
+
+    /// <summary>Do not fetch the base from the remote first.</summary>
+    [Parameter]
+    public SwitchParameter NoFetch { get; set; }
+
+    /// <summary>Do not run the install command.</summary>
+    [Parameter]
+    public SwitchParameter NoInstall { get; set; }
+
+    /// <summary>A folder inside the repository (default: the current location).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("RepositoryRoot")]
+    public string? Repository { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var issue in Issue)
+            Try(() =>
+            {
+                var created = Engine.Worktrees(ResolvePath(Repository), Operation).Create(issue, Base, NoFetch, NoInstall);
+                if (created is not null) WriteObject(created);
+            }, issue);
+    }
+}
