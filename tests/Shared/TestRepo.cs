@@ -66,16 +66,16 @@ public sealed class TestRepo : IDisposable
         return full;
     }
 
+    /// <summary>Commits everything in <paramref name="dir"/> (default: the repository) and returns the commit id.</summary>
     public string Commit(string message, string? dir = null)
     {
-        Git(dir, "add", "-A");
-        Git(dir, "commit", "-q", "--allow-empty", "-m", message);
-        return Git(dir, "rev-parse", "HEAD");
+        Run(dir ?? Root, "add", "-A");
+        Run(dir ?? Root, "commit", "-q", "--allow-empty", "-m", message);
+        return Run(dir ?? Root, "rev-parse", "HEAD");
     }
 
-    public string Git(params string[] args) => Git(null, args);
-
-    public string Git(string? dir, params string[] args) => Run(dir ?? Root, args);
+    /// <summary>Runs git in the repository and returns its trimmed output.</summary>
+    public string Git(params string[] args) => Run(Root, args);
 
     public static string Run(string dir, params string[] args)
     {
