@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Security;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace WorktreeTools.Hosting;
 
@@ -11,7 +12,7 @@ namespace WorktreeTools.Hosting;
 /// <c>Out-Default</c> renders with the module's format views, plus warnings, verbose and errors. Used by
 /// the PwshHost tool (console) and by the tests (a buffer). It never prompts: prompts answer "no".
 /// </summary>
-public sealed class TextHost : PSHost
+public sealed partial class TextHost : PSHost
 {
     private readonly Guid _id = Guid.NewGuid();
     private readonly TextUI _ui;
@@ -34,14 +35,18 @@ public sealed class TextHost : PSHost
     /// <summary>Progress records written while the host was in use.</summary>
     public IReadOnlyList<ProgressRecord> Progress => _ui.ProgressRecords;
 
-    private sealed class TextUI(TextWriter output, int width) : PSHostUserInterface
+    private sealed partial class TextUI(TextWriter output, int width) : PSHostUserInterface
     {
         private readonly TextRaw _raw = new(width);
         public List<ProgressRecord> ProgressRecords { get; } = [];
         public override PSHostRawUserInterface RawUI => _raw;
-        public override void Write(string value) { lock (output) output.Write(value); }
+        // Plain text: ANSI styling (table headers, errors) is dropped, as with OutputRendering = PlainText.
+        public override void Write(string value) { lock (output) output.Write(Ansi().Replace(value, "")); }
         public override void Write(ConsoleColor f, ConsoleColor b, string value) => Write(value);
-        public override void WriteLine(string value) { lock (output) output.WriteLine(value); }
+        public override void WriteLine(string value) { lock (output) output.WriteLine(Ansi().Replace(value, "")); }
+
+        [GeneratedRegex(@"\x1b\[[0-9;?]*[A-Za-z]")]
+        private static partial Regex Ansi();
         public override void WriteErrorLine(string value) => WriteLine(value);
         public override void WriteDebugLine(string message) => WriteLine("DEBUG: " + message);
         public override void WriteVerboseLine(string message) => WriteLine("VERBOSE: " + message);

@@ -12,6 +12,7 @@ public sealed class NewIssueWorktreeCommand : WorktreeCmdlet
     /// <summary>Issue ids: letters, digits, '-', '_' and '.'.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id", "Number")]
+    [AllowEmptyString]
     [ArgumentCompleter(typeof(IssueCompleter))]
     public string[] Issue { get; set; } = [];
 

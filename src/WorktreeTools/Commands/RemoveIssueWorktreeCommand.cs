@@ -12,6 +12,7 @@ public sealed class RemoveIssueWorktreeCommand : WorktreeCmdlet
     /// <summary>Issue ids whose worktrees to remove.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Id", "Number")]
+    [AllowEmptyString]
     [ArgumentCompleter(typeof(IssueCompleter))]
     public string[] Issue { get; set; } = [];
 

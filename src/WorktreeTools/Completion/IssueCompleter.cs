@@ -12,15 +12,20 @@ public sealed class IssueCompleter : IArgumentCompleter
     {
         try
         {
-            var location = fakeBoundParameters["Repository"] as string
-                ?? System.Management.Automation.Runspaces.Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath
-                ?? Environment.CurrentDirectory;
+            var location = fakeBoundParameters["Repository"] as string ?? CurrentLocation() ?? Environment.CurrentDirectory;
             return Complete(location, wordToComplete.Trim('\'', '"'));
         }
         catch (Exception)
         {
             return []; // completion never throws at the user
         }
+    }
+
+    /// <summary>The session's current file-system location (not the process's working directory).</summary>
+    private static string? CurrentLocation()
+    {
+        using var ps = PowerShell.Create(RunspaceMode.CurrentRunspace);
+        return ps.AddScript("$ExecutionContext.SessionState.Path.CurrentFileSystemLocation.ProviderPath").Invoke<string>().FirstOrDefault();
     }
 
     /// <summary>Issue ids of the repository that contains <paramref name="location"/> that start with <paramref name="prefix"/>.</summary>
