@@ -1,13 +1,16 @@
 namespace WorktreeTools.Core.Git;
 
-/// <summary>File counts of a worktree from <c>git status --porcelain=v2 -z</c>, read without taking the index lock.</summary>
+/// <summary>
+/// File counts of a worktree from <c>git status --porcelain=v2 -z</c>, read without taking the index lock.
+/// Untracked folders count once, as git shows them.
+/// </summary>
 public sealed record WorktreeStatus(int Staged, int Unstaged, int Untracked, int Conflicted, IReadOnlyList<string> Paths)
 {
     public bool Dirty => Staged + Unstaged + Untracked + Conflicted > 0;
 
     public static WorktreeStatus Read(string worktree)
     {
-        var output = GitCli.Read(worktree, ["status", "--porcelain=v2", "-z", "--untracked-files=all", "--ignore-submodules=dirty"]).Output;
+        var output = GitCli.Read(worktree, ["status", "--porcelain=v2", "-z", "--no-renames", "--ignore-submodules=dirty"]).Output;
         return Parse(output);
     }
 

@@ -13,7 +13,8 @@ public sealed partial class WorktreeService
     /// by issue id wildcards, with live status: one <c>git worktree list</c>, one <c>git status</c> per
     /// worktree in parallel, ahead/behind in process, and one <c>git merge-tree --stdin</c> for squash/rebase merges.
     /// </summary>
-    public IReadOnlyList<IssueWorktree> List(IReadOnlyList<string>? patterns = null, bool all = false, bool withStatus = true)
+    /// <param name="fileStatus">False skips the per-worktree <c>git status</c> (file counts stay 0), e.g. for a worktree just created.</param>
+    public IReadOnlyList<IssueWorktree> List(IReadOnlyList<string>? patterns = null, bool all = false, bool fileStatus = true)
     {
         var git = GitWorktree.List(Repo.MainRoot);
         var records = _registry.ForRepository(Repo.MainRoot);
@@ -28,7 +29,7 @@ public sealed partial class WorktreeService
         items = items.Where(i => matchers.Count == 0 || matchers.Any(m => m.IsMatch(IssueOf(i)))).ToList();
 
         var statuses = new (WorktreeStatus? Status, string? InProgress)[items.Count];
-        if (withStatus)
+        if (fileStatus)
             Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, System.Environment.ProcessorCount * 2) }, i =>
             {
                 var path = items[i].Git?.Path ?? items[i].Record!.Path;
@@ -37,20 +38,20 @@ public sealed partial class WorktreeService
             });
 
         var result = new List<IssueWorktree>(items.Count);
-        using var graph = withStatus ? new GitGraph(Repo.MainRoot) : null;
+        using var graph = new GitGraph(Repo.MainRoot);
         var merges = new List<(int Index, string Base, string Branch)>();
         for (var i = 0; i < items.Count; i++)
         {
             var (record, wt) = items[i];
             var branch = record?.Branch ?? wt!.Branch;
             var baseName = record?.Base ?? Config.Worktrees.Base;
-            var baseRef = graph is null ? null : BaseRef(graph, baseName);
-            var (ahead, behind) = graph is not null && branch is not null && baseRef is not null ? graph.Divergence(branch, baseRef) : (0, 0);
-            var head = wt?.Head ?? (branch is null ? null : graph?.Resolve(branch));
+            var baseRef = BaseRef(graph, baseName);
+            var (ahead, behind) = branch is not null && baseRef is not null ? graph.Divergence(branch, baseRef) : (0, 0);
+            var head = wt?.Head ?? (branch is null ? null : graph.Resolve(branch));
             // A branch with no commits of its own yet is not "merged": there is nothing to merge.
-            var merged = withStatus && branch is not null && baseRef is not null && ahead == 0 && head != record?.StartCommit;
+            var merged = branch is not null && baseRef is not null && ahead == 0 && head != record?.StartCommit;
             var worktree = Build(record, wt, statuses[i].Status, statuses[i].InProgress, ahead, behind, merged, head);
-            if (withStatus && ahead > 0 && branch is not null && baseRef is not null) merges.Add((i, baseRef, branch));
+            if (ahead > 0 && branch is not null && baseRef is not null) merges.Add((i, baseRef, branch));
             result.Add(worktree);
         }
 
@@ -59,17 +60,17 @@ public sealed partial class WorktreeService
         {
             var forecasts = MergeForecast.Run(Repo.MainRoot, merges.Select(m => (m.Base, m.Branch)).ToList());
             for (var k = 0; k < forecasts.Count; k++)
-                if (forecasts[k].Clean && forecasts[k].Tree == graph!.TreeOf(merges[k].Base))
+                if (forecasts[k].Clean && forecasts[k].Tree == graph.TreeOf(merges[k].Base))
                     result[merges[k].Index] = result[merges[k].Index] with { Merged = true, MergedBy = "Tree" };
         }
         return result;
     }
 
     /// <summary>One issue's worktree with status; <c>IssueWorktreeNotFound</c> when there is none.</summary>
-    public IssueWorktree Get(string issue, bool withStatus = true)
+    public IssueWorktree Get(string issue, bool fileStatus = true)
     {
         var id = IssueId.Validate(issue);
-        return List([id], all: false, withStatus).FirstOrDefault(w => w.Issue.Equals(id, StringComparison.OrdinalIgnoreCase))
+        return List([id], all: false, fileStatus).FirstOrDefault(w => w.Issue.Equals(id, StringComparison.OrdinalIgnoreCase))
             ?? throw new WorktreeToolsException("IssueWorktreeNotFound", ErrorKind.ObjectNotFound,
                 $"Issue {id} has no worktree in {Repo.MainRoot}. Create it with New-IssueWorktree {id}.", id);
     }

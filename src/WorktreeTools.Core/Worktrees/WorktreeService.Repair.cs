@@ -30,7 +30,7 @@ public sealed partial class WorktreeService
             switch (r.State)
             {
                 case WorktreeState.Creating when wt is not null:
-                    using (LockRepository("worktrees")) Setup(WorktreeLayout.Of(Get(r.Issue, withStatus: false)), r);
+                    using (LockRepository("worktrees")) Setup(WorktreeLayout.Of(Get(r.Issue, fileStatus: false)), r);
                     _registry.SetState(Repo.MainRoot, r.Issue, WorktreeState.Ready);
                     actions.Add(new RepairAction(r.Issue, "FinishedCreation", $"{r.Path} set up (install not run: run New-IssueWorktree {r.Issue} to install)."));
                     break;

@@ -104,11 +104,11 @@ public sealed partial class WorktreeService
             Setup(layout, record);
         }
 
-        if (!noInstall && !Install(layout, record))
-            return Get(layout.Issue);
-        _registry.SetState(Repo.MainRoot, layout.Issue, WorktreeState.Ready);
+        if (noInstall || Install(layout, record))
+            _registry.SetState(Repo.MainRoot, layout.Issue, WorktreeState.Ready);
         _host.Progress(1, "New-IssueWorktree", "done", completed: true);
-        return Get(layout.Issue);
+        // A worktree just checked out is clean: no need to pay for a 'git status' of every file.
+        return Get(layout.Issue, fileStatus: false);
     }
 
     /// <summary>The commit new work starts from: the remote's base after a fetch when there is a remote, else the local base.</summary>

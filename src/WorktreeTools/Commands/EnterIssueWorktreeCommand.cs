@@ -25,7 +25,7 @@ public sealed class EnterIssueWorktreeCommand : WorktreeCmdlet
 
     protected override void ProcessRecord() => TryOrStop(() =>
     {
-        var worktree = Engine.Worktrees(ResolvePath(Repository), Operation).Get(Issue, withStatus: false);
+        var worktree = Engine.Worktrees(ResolvePath(Repository), Operation).Get(Issue, fileStatus: false);
         if (worktree.Missing)
             throw new WorktreeToolsException("IssueWorktreeMissing", ErrorKind.ObjectNotFound,
                 $"The folder of issue {worktree.Issue} ({worktree.Path}) is gone. Run Repair-IssueWorktree, then New-IssueWorktree {worktree.Issue}.", worktree.Issue);
