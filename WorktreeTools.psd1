@@ -8,7 +8,10 @@
     Description          = 'Parallel development with git worktrees: one issue, one worktree and branch, its own .env, database, ports, dev server and AI-agent run, then back into main by a chosen strategy, gated by tests, with lockfile and migration conflicts resolved by policy.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    RootModule           = 'module/WorktreeTools.dll'
+    # The cmdlet assembly is a nested module, not the RootModule: PowerShell looks for a RootModule's help only
+    # in <ModuleBase>/<culture>/ (this folder), but for a nested module also in the assembly's own folder, so
+    # Get-Help finds module/en-US/WorktreeTools.dll-Help.xml (see docs/README.md).
+    NestedModules        = @('module/WorktreeTools.dll')
     RequiredAssemblies   = @('module/WorktreeTools.Models.dll')
     FormatsToProcess     = @('module/WorktreeTools.format.ps1xml')
     TypesToProcess       = @()

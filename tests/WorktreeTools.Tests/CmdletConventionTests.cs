@@ -1,0 +1,59 @@
+using System.Management.Automation;
+using System.Reflection;
+using WorktreeTools.Testing;
+using Xunit;
+
+namespace WorktreeTools.Tests;
+
+/// <summary>Every exported cmdlet follows the module's conventions: approved verb, [OutputType], sealed &lt;Verb&gt;&lt;Noun&gt;Command.</summary>
+public sealed class CmdletConventionTests(ModuleFixture module) : IClassFixture<ModuleFixture>
+{
+    public static IEnumerable<object[]> Cmdlets => ModuleManifest.Cmdlets;
+
+    /// <summary>The approved verbs, as PowerShell defines them (Get-Verb is not in the hosted engine).</summary>
+    private static readonly HashSet<string> ApprovedVerbs = new[]
+        {
+            typeof(VerbsCommon), typeof(VerbsCommunications), typeof(VerbsData), typeof(VerbsDiagnostic),
+            typeof(VerbsLifecycle), typeof(VerbsOther), typeof(VerbsSecurity),
+        }
+        .SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Cmdlet_uses_an_approved_verb(string name)
+    {
+        var verb = name[..name.IndexOf('-')];
+        Assert.True(ApprovedVerbs.Contains(verb), $"{name}: '{verb}' is not an approved PowerShell verb.");
+        Assert.Contains(verb, ApprovedVerbs, StringComparer.Ordinal); // also cased as PowerShell spells it
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Cmdlet_declares_its_output_type(string name)
+    {
+        var type = TypeOf(name);
+        var declared = type.GetCustomAttributes<OutputTypeAttribute>().SelectMany(a => a.Type).ToList();
+        Assert.True(declared.Count > 0, $"{name} ({type.Name}) has no [OutputType].");
+        foreach (var t in declared)
+            Assert.True(t.Type is not null, $"{name}: [OutputType] names '{t.Name}', which is not a loadable type.");
+        Assert.NotEmpty(module.Command(name).OutputType);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Cmdlet_class_is_sealed_and_named_after_the_cmdlet(string name)
+    {
+        var type = TypeOf(name);
+        Assert.Equal(name.Replace("-", "") + "Command", type.Name);
+        Assert.True(type.IsSealed, $"{type.FullName} should be sealed.");
+        Assert.Equal("WorktreeTools.Commands", type.Namespace);
+    }
+
+    private Type TypeOf(string name) =>
+        module.CmdletTypes.TryGetValue(name, out var type)
+            ? type
+            : throw new Xunit.Sdk.XunitException($"The manifest exports {name}, but no cmdlet class in the module declares it.");
+}

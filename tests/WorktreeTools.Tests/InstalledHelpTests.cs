@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using WorktreeTools.Testing;
+using Xunit;
+
+namespace WorktreeTools.Tests;
+
+/// <summary>
+/// Help as a user sees it after installing: the manifest and module/ copied to a folder on PSModulePath
+/// (the layout build.ps1 -Task Package makes), in a separate PowerShell process that knows nothing of the
+/// tests. Cmdlet help comes from module/en-US/*-Help.xml and about_WorktreeTools is found.
+/// </summary>
+public sealed class InstalledHelpTests : IDisposable
+{
+    private readonly string _modules = Path.Combine(TestEnvironment.Root, "psmodules-" + Guid.NewGuid().ToString("N")[..8]);
+
+    [Fact]
+    public void Installed_module_shows_cmdlet_help_and_the_about_topic()
+    {
+        var version = (string)ModuleManifest.Read()["ModuleVersion"]!;
+        var target = Path.Combine(_modules, "WorktreeTools", version);
+        Directory.CreateDirectory(target);
+        File.Copy(TestEnvironment.ManifestPath, Path.Combine(target, "WorktreeTools.psd1"));
+        var module = Path.Combine(TestEnvironment.RepoRoot, "module");
+        foreach (var file in Directory.EnumerateFiles(module, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".pdb", StringComparison.Ordinal)))
+        {
+            var copy = Path.Combine(target, "module", Path.GetRelativePath(module, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+
+        var synopsis = HelpPage.Read("Get-WorktreeConfig").Synopsis;
+        var (exit, output) = Pwsh("""
+            Get-Help about_WorktreeTools
+            Import-Module WorktreeTools -ErrorAction Stop
+            'base=' + (Get-Module WorktreeTools).ModuleBase
+            'synopsis=' + (Get-Help Get-WorktreeConfig).Synopsis
+            """);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("base=" + target, output);
+        Assert.Contains("synopsis=" + synopsis, output);
+        Assert.Contains("about_WorktreeTools", output);
+        Assert.Contains("TRUST AND APPROVAL", output);
+    }
+
+    private (int Exit, string Output) Pwsh(string script)
+    {
+        var host = Path.Combine(TestEnvironment.RepoRoot, "tools", "PwshHost", "bin", "PwshHost.dll");
+        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } dotnet ? dotnet : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = TestEnvironment.Root,
+        };
+        foreach (var a in new[] { host, "-NoProfile", "-Command", script }) psi.ArgumentList.Add(a);
+        psi.Environment["PSModulePath"] = _modules;
+        using var p = Process.Start(psi)!;
+        var error = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, output + error.Result);
+    }
+
+    public void Dispose() => TestRepo.ForceDelete(_modules);
+}
