@@ -169,7 +169,14 @@ public sealed class WorktreeCmdletTests
         Assert.Empty(repaired.Errors);
         Assert.Contains(repaired.Objects<RepairAction>(), a => a.Issue == "1" && a.Action == "FinishedCreation");
         var w = Assert.Single(session.Run("Get-IssueWorktree").Objects<IssueWorktree>());
-        Assert.Equal(WorktreeState.Ready, w.State);
+        Assert.Equal(WorktreeState.InstallFailed, w.State); // the install was cut off
         Assert.False(w.Missing);
+
+        // Running New-IssueWorktree again runs the install again, to the end this time.
+        File.WriteAllText(Path.Combine(repo.Root, ".worktree-tools.yml"), $"setup: {{ install: 'touch \"{marker}.again\"' }}\nports: {{ web: 40001-40999 }}\n");
+        session.Run("Approve-WorktreeConfig");
+        var again = Assert.Single(session.Run("New-IssueWorktree 1").Objects<IssueWorktree>());
+        Assert.Equal(WorktreeState.Ready, again.State);
+        Assert.True(File.Exists(marker + ".again"));
     }
 }

@@ -67,6 +67,7 @@ public sealed class TrustStore
     public void Approve(WorktreeConfig config, IEnumerable<ConfiguredCommand> commands)
     {
         var list = commands.ToList();
+        if (list.Count == 0) return;
         _file.Update(doc =>
         {
             foreach (var c in list)

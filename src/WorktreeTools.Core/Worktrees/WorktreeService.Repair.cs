@@ -31,8 +31,12 @@ public sealed partial class WorktreeService
             {
                 case WorktreeState.Creating when wt is not null:
                     using (LockRepository("worktrees")) Setup(WorktreeLayout.Of(Get(r.Issue, fileStatus: false)), r);
-                    _registry.SetState(Repo.MainRoot, r.Issue, WorktreeState.Ready);
-                    actions.Add(new RepairAction(r.Issue, "FinishedCreation", $"{r.Path} set up (install not run: run New-IssueWorktree {r.Issue} to install)."));
+                    // The install may have been cut off: it is left for New-IssueWorktree to run again.
+                    var install = InstallCommand(r.Path);
+                    _registry.SetState(Repo.MainRoot, r.Issue, install is null ? WorktreeState.Ready : WorktreeState.InstallFailed);
+                    actions.Add(new RepairAction(r.Issue, "FinishedCreation", install is null
+                        ? $"{r.Path} set up."
+                        : $"{r.Path} set up; the install ('{install}') was interrupted: run New-IssueWorktree {r.Issue} to run it again."));
                     break;
                 case WorktreeState.Creating:
                     _registry.Release(Repo.MainRoot, r.Issue);

@@ -58,7 +58,8 @@ public sealed partial class WorktreeService
             var worktrees = GitWorktree.List(Repo.MainRoot);
             var existing = worktrees.FirstOrDefault(w => LeaseRegistry.SamePath(w.Path, layout.Path));
             var known = _registry.Find(Repo.MainRoot, layout.Issue);
-            if (existing is not null && existing.Branch == layout.Branch && known is { State: not WorktreeState.Creating and not WorktreeState.Removing })
+            if (existing is not null && existing.Branch == layout.Branch && known is { State: WorktreeState.Ready } ||
+                existing is not null && known is { State: WorktreeState.InstallFailed } && noInstall)
                 return Get(layout.Issue);
 
             if (existing is not null && existing.Branch != layout.Branch)
@@ -72,7 +73,8 @@ public sealed partial class WorktreeService
                 throw new WorktreeToolsException("BranchCheckedOutElsewhere", ErrorKind.ResourceBusy,
                     $"Branch '{layout.Branch}' is already checked out in {elsewhere.Path}. Switch that worktree to another branch, or remove it, first.", elsewhere.Path);
 
-            var action = existing is null ? $"Create worktree on branch '{layout.Branch}' from '{layout.Base}'" : "Finish setting up the worktree";
+            var action = existing is null ? $"Create worktree on branch '{layout.Branch}' from '{layout.Base}'"
+                : known is { State: WorktreeState.InstallFailed } ? "Run the install again" : "Finish setting up the worktree";
             if (!_host.ShouldProcess(layout.Path, action)) return null;
 
             var startPoint = existing is null ? StartPoint(layout, noFetch) : null;
@@ -210,11 +212,14 @@ public sealed partial class WorktreeService
         }
     }
 
+    /// <summary>The install command for a worktree folder: configured, detected from its lockfile, or null.</summary>
+    private string? InstallCommand(string worktree) =>
+        !Config.Setup.InstallEnabled ? null : Config.Setup.Install?.Text ?? PackageManager.Detect(worktree)?.InstallCommand;
+
     /// <summary>Runs the install command; false (and state InstallFailed) when it fails.</summary>
     private bool Install(WorktreeLayout layout, Record record)
     {
-        if (!Config.Setup.InstallEnabled) return true;
-        var command = Config.Setup.Install?.Text ?? PackageManager.Detect(layout.Path)?.InstallCommand;
+        var command = InstallCommand(layout.Path);
         if (command is null) return true;
         if (Config.Setup.Install is { } configured) new TrustStore().EnsureTrusted(Config, configured);
         command = Template.Expand(command, layout.Tokens(Repo, record.Ports));
