@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using WorktreeTools.Testing;
 using Xunit;
 
@@ -14,16 +13,10 @@ public sealed class ExampleTests
     [MemberData(nameof(Examples))]
     public void Example_runs_to_the_end(string example)
     {
-        var host = Path.Combine(TestEnvironment.RepoRoot, "tools", "PwshHost", "bin", "PwshHost.dll");
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = TestEnvironment.Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { host, "-NoProfile", "-File", Path.Combine(TestEnvironment.RepoRoot, "examples", example),
-                     "-Sandbox", Path.Combine(TestEnvironment.Root, "example-" + Path.GetFileNameWithoutExtension(example)) })
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"{example} exited {p.ExitCode}\n{stdout}\n{stderr.Result}");
+        var (exit, stdout, stderr) = PwshHostProcess.Run(TestEnvironment.Root, "-NoProfile", "-File",
+            Path.Combine(TestEnvironment.RepoRoot, "examples", example),
+            "-Sandbox", Path.Combine(TestEnvironment.Root, "example-" + Path.GetFileNameWithoutExtension(example)));
+        Assert.True(exit == 0, $"{example} exited {exit}\n{stdout}\n{stderr}");
         Assert.DoesNotContain("Exception", stdout);
         Assert.Contains("== ", stdout);
     }

@@ -45,20 +45,9 @@ public sealed class InstalledHelpTests : IDisposable
 
     private (int Exit, string Output) Pwsh(string script)
     {
-        var host = Path.Combine(TestEnvironment.RepoRoot, "tools", "PwshHost", "bin", "PwshHost.dll");
-        var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } dotnet ? dotnet : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = TestEnvironment.Root,
-        };
-        foreach (var a in new[] { host, "-NoProfile", "-Command", script }) psi.ArgumentList.Add(a);
-        psi.Environment["PSModulePath"] = _modules;
-        using var p = Process.Start(psi)!;
-        var error = p.StandardError.ReadToEndAsync();
-        var output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, output + error.Result);
+        var (exit, output, error) = PwshHostProcess.Run(TestEnvironment.Root,
+            new Dictionary<string, string> { ["PSModulePath"] = _modules }, "-NoProfile", "-Command", script);
+        return (exit, output + error);
     }
 
     public void Dispose() => TestRepo.ForceDelete(_modules);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.Loader;
 using WorktreeTools.Testing;
 using Xunit;
@@ -44,8 +43,7 @@ public sealed class ModuleLoadingTests
     public void A_clean_process_imports_the_module_from_disk_and_native_libraries_load()
     {
         using var repo = new TestRepo();
-        var host = Path.Combine(TestEnvironment.RepoRoot, "tools", "PwshHost", "bin", "PwshHost.dll");
-        var deps = File.ReadAllText(Path.ChangeExtension(host, ".deps.json"));
+        var deps = File.ReadAllText(Path.ChangeExtension(PwshHostProcess.HostPath, ".deps.json"));
         Assert.DoesNotContain("LibGit2Sharp", deps);
         Assert.DoesNotContain("YamlDotNet", deps);
         Assert.DoesNotContain("Sqlite", deps, StringComparison.OrdinalIgnoreCase);
@@ -66,16 +64,8 @@ public sealed class ModuleLoadingTests
                      "$w = Get-IssueWorktree 5; " +
                      "'issue={0} ahead={1} db={2}' -f $w.Issue, $w.Ahead, [IO.File]::Exists($w.Database); " +
                      "[System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'WorktreeTools.Engine' | ForEach-Object { $_.Assemblies.GetName().Name } | Where-Object { $_ -in 'LibGit2Sharp','Microsoft.Data.Sqlite' }";
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = repo.Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(host);
-        psi.ArgumentList.Add("-NoProfile");
-        psi.ArgumentList.Add("-Command");
-        psi.ArgumentList.Add(script);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}\n{stdout}\n{stderr.Result}");
+        var (exit, stdout, stderr) = PwshHostProcess.Run(repo.Root, "-NoProfile", "-Command", script);
+        Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.Contains("issue=5 ahead=0 db=True", stdout);
         Assert.Contains("LibGit2Sharp", stdout);
         Assert.Contains("Microsoft.Data.Sqlite", stdout);

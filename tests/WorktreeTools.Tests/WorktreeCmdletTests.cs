@@ -150,11 +150,8 @@ public sealed class WorktreeCmdletTests
         repo.Commit("config");
         using (var ps = new PowerShellSession(repo.Root)) ps.Run("Approve-WorktreeConfig");
 
-        var host = Path.Combine(TestEnvironment.RepoRoot, "tools", "PwshHost", "bin", "PwshHost.dll");
         // Output is not redirected: the orphaned install would hold the pipe open after the kill.
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = repo.Root };
-        foreach (var a in new[] { host, "-Command", $"Import-Module '{TestEnvironment.ManifestPath}'; New-IssueWorktree 1" }) psi.ArgumentList.Add(a);
-        using (var p = Process.Start(psi)!)
+        using (var p = Process.Start(PwshHostProcess.StartInfo(repo.Root, "-Command", $"Import-Module '{TestEnvironment.ManifestPath}'; New-IssueWorktree 1"))!)
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (!File.Exists(marker) && DateTime.UtcNow < deadline && !p.HasExited) Thread.Sleep(50);

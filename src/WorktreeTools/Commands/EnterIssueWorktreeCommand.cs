@@ -6,7 +6,7 @@ namespace WorktreeTools.Commands;
 /// <summary>Sets the current location to an issue's worktree.</summary>
 [Cmdlet(VerbsCommon.Enter, "IssueWorktree")]
 [OutputType(typeof(PathInfo))]
-public sealed class EnterIssueWorktreeCommand : WorktreeCmdlet
+public sealed class EnterIssueWorktreeCommand : RepositoryCmdlet
 {
     /// <summary>The issue whose worktree to enter.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -18,14 +18,9 @@ public sealed class EnterIssueWorktreeCommand : WorktreeCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>A folder inside the repository (default: the current location).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("RepositoryRoot")]
-    public string? Repository { get; set; }
-
     protected override void ProcessRecord() => TryOrStop(() =>
     {
-        var worktree = Engine.Worktrees(ResolvePath(Repository), Operation).Get(Issue, fileStatus: false);
+        var worktree = Engine.Worktrees(RepositoryPath, Operation).Get(Issue, fileStatus: false);
         if (worktree.Missing)
             throw new WorktreeToolsException("IssueWorktreeMissing", ErrorKind.ObjectNotFound,
                 $"The folder of issue {worktree.Issue} ({worktree.Path}) is gone. Run Repair-IssueWorktree, then New-IssueWorktree {worktree.Issue}.", worktree.Issue);

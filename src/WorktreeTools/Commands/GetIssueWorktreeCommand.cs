@@ -7,7 +7,7 @@ namespace WorktreeTools.Commands;
 /// <summary>Lists issue worktrees with live status: ahead/behind, dirty, merged, locked, missing, ports.</summary>
 [Cmdlet(VerbsCommon.Get, "IssueWorktree")]
 [OutputType(typeof(IssueWorktree))]
-public sealed class GetIssueWorktreeCommand : WorktreeCmdlet
+public sealed class GetIssueWorktreeCommand : RepositoryCmdlet
 {
     private readonly List<string> _patterns = [];
 
@@ -22,11 +22,6 @@ public sealed class GetIssueWorktreeCommand : WorktreeCmdlet
     [Parameter]
     public SwitchParameter All { get; set; }
 
-    /// <summary>A folder inside the repository (default: the current location).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("RepositoryRoot")]
-    public string? Repository { get; set; }
-
     protected override void ProcessRecord()
     {
         if (Issue is not null) _patterns.AddRange(Issue);
@@ -34,7 +29,7 @@ public sealed class GetIssueWorktreeCommand : WorktreeCmdlet
 
     protected override void EndProcessing() => TryOrStop(() =>
     {
-        var list = Engine.Worktrees(ResolvePath(Repository), Operation).List(_patterns, All);
+        var list = Engine.Worktrees(RepositoryPath, Operation).List(_patterns, All);
         foreach (var p in _patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p)))
             if (!list.Any(w => w.Issue.Equals(p, StringComparison.OrdinalIgnoreCase)))
                 WriteError(ToErrorRecord(new WorktreeToolsException("IssueWorktreeNotFound", ErrorKind.ObjectNotFound,

@@ -7,7 +7,7 @@ namespace WorktreeTools.Commands;
 /// <summary>Creates one worktree and branch per issue, with its own env file, ports, database and install.</summary>
 [Cmdlet(VerbsCommon.New, "IssueWorktree", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(IssueWorktree))]
-public sealed class NewIssueWorktreeCommand : WorktreeCmdlet
+public sealed class NewIssueWorktreeCommand : RepositoryCmdlet
 {
     /// <summary>Issue ids: letters, digits, '-', '_' and '.'.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -28,17 +28,12 @@ public sealed class NewIssueWorktreeCommand : WorktreeCmdlet
     [Parameter]
     public SwitchParameter NoInstall { get; set; }
 
-    /// <summary>A folder inside the repository (default: the current location).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("RepositoryRoot")]
-    public string? Repository { get; set; }
-
     protected override void ProcessRecord()
     {
         foreach (var issue in Issue)
             Try(() =>
             {
-                var created = Engine.Worktrees(ResolvePath(Repository), Operation).Create(issue, Base, NoFetch, NoInstall);
+                var created = Engine.Worktrees(RepositoryPath, Operation).Create(issue, Base, NoFetch, NoInstall);
                 if (created is not null) WriteObject(created);
             }, issue);
     }

@@ -7,7 +7,7 @@ namespace WorktreeTools.Commands;
 /// <summary>Removes issue worktrees safely: refuses unsaved work unless forced, and then saves it first.</summary>
 [Cmdlet(VerbsCommon.Remove, "IssueWorktree", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(IssueWorktree))]
-public sealed class RemoveIssueWorktreeCommand : WorktreeCmdlet
+public sealed class RemoveIssueWorktreeCommand : RepositoryCmdlet
 {
     /// <summary>Issue ids whose worktrees to remove.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -28,17 +28,12 @@ public sealed class RemoveIssueWorktreeCommand : WorktreeCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>A folder inside the repository (default: the current location).</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("RepositoryRoot")]
-    public string? Repository { get; set; }
-
     protected override void ProcessRecord()
     {
         foreach (var issue in Issue)
             Try(() =>
             {
-                var outcome = Engine.Worktrees(ResolvePath(Repository), Operation).Remove(issue, Force, DeleteBranch);
+                var outcome = Engine.Worktrees(RepositoryPath, Operation).Remove(issue, Force, DeleteBranch);
                 if (outcome is not null && PassThru) WriteObject(outcome.Worktree);
             }, issue);
     }
