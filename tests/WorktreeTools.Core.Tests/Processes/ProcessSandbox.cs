@@ -88,7 +88,8 @@ internal sealed class ProcessSandbox : IDisposable
         Directory.Exists(folder) ? Directory.GetFiles(folder).Select(f => int.Parse(Path.GetFileName(f))).ToList() : [];
 
     /// <summary>Runs an F# script in a separate, short-lived .NET process that references the engine (a second "session").</summary>
-    public static (int ExitCode, string Output) RunEngineScript(string body)
+    /// <param name="newSession">Run it in a session of its own (setsid), so that it may signal its own process group.</param>
+    public static (int ExitCode, string Output) RunEngineScript(string body, bool newSession = false)
     {
         var script = $"""
             #r "{typeof(WorktreeToolsException).Assembly.Location}"
@@ -99,8 +100,8 @@ internal sealed class ProcessSandbox : IDisposable
             """;
         var file = Path.Combine(TestEnvironment.Root, "engine-" + Guid.NewGuid().ToString("N")[..8] + ".fsx");
         File.WriteAllText(file, script);
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var a in new[] { "fsi", "--quiet", "--nologo", file }) psi.ArgumentList.Add(a);
+        var psi = new ProcessStartInfo(newSession ? "setsid" : "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var a in (string[])[.. newSession ? ["dotnet"] : Array.Empty<string>(), "fsi", "--quiet", "--nologo", file]) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         p.StandardInput.Close();
         var err = p.StandardError.ReadToEndAsync();
