@@ -14,6 +14,7 @@ internal sealed class ProcessSandbox : IDisposable
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
     private readonly List<ProcessIdentity> _trees = [];
+    private readonly List<string> _folders = [];
 
     public ProcessSandbox()
     {
@@ -37,6 +38,12 @@ internal sealed class ProcessSandbox : IDisposable
         var path = Path.Combine(Dir, relative);
         Directory.CreateDirectory(path);
         return path;
+    }
+
+    /// <summary>Also stop, at the end, whatever runs in <paramref name="folder"/> (a test repository, say).</summary>
+    public void Watch(string folder)
+    {
+        lock (_folders) _folders.Add(folder);
     }
 
     public ProcessIdentity Track(ProcessIdentity process)
@@ -114,7 +121,7 @@ internal sealed class ProcessSandbox : IDisposable
     {
         List<ProcessIdentity> all;
         lock (_trees) all = [.. _trees];
-        all.AddRange(FolderProcesses.Find(Dir).Select(p => p.Identity));
+        lock (_folders) all.AddRange(_folders.Append(Dir).SelectMany(FolderProcesses.Find).Select(p => p.Identity));
         ProcessTree.Stop(all, TimeSpan.Zero);
         try { TestRepo.ForceDelete(Dir); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
