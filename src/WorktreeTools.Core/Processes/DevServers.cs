@@ -198,7 +198,9 @@ public static class DevServers
 
     private static DevServer View(DevServerRecord r)
     {
-        var status = RunStatus.Of(r.Process, r.ExitFile, r.StoppedAt, r.Ready);
+        // A server whose starting session ended before it saw readiness: its port tells.
+        var ready = r.Ready || (r is { ReadyPort: { } port, ReadyPattern: null, ReadyUrl: null } && Readiness.Accepts(port));
+        var status = RunStatus.Of(r.Process, r.ExitFile, r.StoppedAt, ready);
         return new DevServer
         {
             Issue = r.Issue,

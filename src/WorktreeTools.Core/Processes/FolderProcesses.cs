@@ -6,7 +6,9 @@ namespace WorktreeTools.Core.Processes;
 /// <summary>A process found running inside a folder.</summary>
 /// <param name="WorkingDirectory">Its current directory, when the platform shows it.</param>
 /// <param name="Executable">Its program file, when the platform shows it.</param>
-public sealed record RunningProcess(ProcessIdentity Identity, string Name, string? WorkingDirectory, string? Executable)
+/// <param name="Interactive">It has a controlling terminal (someone's shell, editor or foreground command), or hosts a
+/// process that has one (tmux, screen). Never set on Windows.</param>
+public sealed record RunningProcess(ProcessIdentity Identity, string Name, string? WorkingDirectory, string? Executable, bool Interactive)
 {
     public override string ToString() => $"{Name} (pid {Identity.Pid}) in {WorkingDirectory ?? Executable}";
 }
@@ -23,11 +25,15 @@ public static class FolderProcesses
     public static IReadOnlyList<RunningProcess> Find(string folder)
     {
         var roots = new[] { Path.GetFullPath(folder), RealPath(folder) }.Distinct().ToArray();
-        var found = OperatingSystem.IsLinux() ? FindLinux(roots)
-            : OperatingSystem.IsWindows() ? FindWindows(roots)
-            : FindWithLsof(roots);
-        var excluded = OperatingSystem.IsWindows() ? [Environment.ProcessId] : ProcessTable.SelfAndAncestors(ProcessTable.Snapshot());
-        return found.Where(p => !excluded.Contains(p.Identity.Pid)).OrderBy(p => p.Identity.Pid).ToList();
+        if (OperatingSystem.IsWindows())
+            return FindWindows(roots).Where(p => p.Identity.Pid != Environment.ProcessId).OrderBy(p => p.Identity.Pid).ToList();
+        var table = ProcessTable.Snapshot();
+        var excluded = ProcessTable.SelfAndAncestors(table);
+        var interactive = WithTerminalOrHostingOne(table);
+        var found = OperatingSystem.IsLinux() ? FindLinux(roots) : FindWithLsof(roots);
+        return found.Where(p => !excluded.Contains(p.Identity.Pid))
+            .Select(p => p with { Interactive = interactive.Contains(p.Identity.Pid) })
+            .OrderBy(p => p.Identity.Pid).ToList();
     }
 
     /// <summary>True when <paramref name="path"/> is <paramref name="folder"/> or inside it.</summary>
@@ -58,6 +64,17 @@ public static class FolderProcesses
         return current;
     }
 
+    /// <summary>Processes with a controlling terminal and all their ancestors.</summary>
+    private static HashSet<int> WithTerminalOrHostingOne(IReadOnlyList<ProcessEntry> table)
+    {
+        var parents = table.GroupBy(e => e.Pid).ToDictionary(g => g.Key, g => g.First().ParentPid);
+        var set = new HashSet<int>();
+        foreach (var e in table.Where(e => e.HasTerminal))
+            for (var pid = e.Pid; pid > 1 && set.Add(pid);)
+                pid = parents.GetValueOrDefault(pid);
+        return set;
+    }
+
     private static IEnumerable<RunningProcess> FindLinux(string[] roots)
     {
         foreach (var pid in LinuxProc.Pids())
@@ -66,7 +83,7 @@ public static class FolderProcesses
             var exe = LinuxProc.Executable(pid);
             if (!roots.Any(r => IsInside(cwd, r) || IsInside(exe, r))) continue;
             if (ProcessIdentity.Of(pid) is { } id)
-                yield return new RunningProcess(id, LinuxProc.Name(pid), cwd, exe);
+                yield return new RunningProcess(id, LinuxProc.Name(pid), cwd, exe, false);
         }
     }
 
@@ -95,7 +112,7 @@ public static class FolderProcesses
                 case 'p': pid = int.Parse(line[1..], CultureInfo.InvariantCulture); break;
                 case 'c': name = line[1..]; break;
                 case 'n' when roots.Any(r => IsInside(line[1..], r)) && ProcessIdentity.Of(pid) is { } id:
-                    yield return new RunningProcess(id, name, line[1..], null);
+                    yield return new RunningProcess(id, name, line[1..], null, false);
                     break;
             }
         }
@@ -111,7 +128,7 @@ public static class FolderProcesses
                 try { exe = p.MainModule?.FileName; }
                 catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or NotSupportedException) { continue; }
                 if (roots.Any(r => IsInside(exe, r)) && ProcessIdentity.Of(p.Id) is { } id)
-                    yield return new RunningProcess(id, p.ProcessName, null, exe);
+                    yield return new RunningProcess(id, p.ProcessName, null, exe, false);
             }
         }
     }

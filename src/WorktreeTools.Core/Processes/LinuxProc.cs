@@ -16,8 +16,8 @@ internal static class LinuxProc
         return line is null ? DateTime.UnixEpoch : DateTime.UnixEpoch.AddSeconds(long.Parse(line[6..].Trim(), CultureInfo.InvariantCulture));
     });
 
-    /// <summary>The fields of <c>/proc/&lt;pid&gt;/stat</c> that WorktreeTools needs.</summary>
-    internal readonly record struct Stat(int Pid, char State, int ParentPid, int GroupId, int SessionId, long StartTicks);
+    /// <summary>The fields of <c>/proc/&lt;pid&gt;/stat</c> that WorktreeTools needs (<c>Terminal</c>: tty_nr, 0 when none).</summary>
+    internal readonly record struct Stat(int Pid, char State, int ParentPid, int GroupId, int SessionId, int Terminal, long StartTicks);
 
     public static Stat? ReadStat(int pid)
     {
@@ -28,7 +28,7 @@ internal static class LinuxProc
         var f = text[(close + 2)..].Split(' ');
         // f[0] is field 3 (state), so field n is f[n - 3].
         if (f.Length < 20) return null;
-        return new Stat(pid, f[0][0], Int(f[1]), Int(f[2]), Int(f[3]), long.Parse(f[19], CultureInfo.InvariantCulture));
+        return new Stat(pid, f[0][0], Int(f[1]), Int(f[2]), Int(f[3]), Int(f[4]), long.Parse(f[19], CultureInfo.InvariantCulture));
     }
 
     public static ProcessIdentity? Identity(int pid)

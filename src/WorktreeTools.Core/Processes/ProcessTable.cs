@@ -3,8 +3,8 @@ using System.Globalization;
 
 namespace WorktreeTools.Core.Processes;
 
-/// <summary>One row of the process table.</summary>
-internal readonly record struct ProcessEntry(int Pid, int ParentPid, int GroupId);
+/// <summary>One row of the process table; <c>HasTerminal</c>: it has a controlling terminal (someone's interactive session).</summary>
+internal readonly record struct ProcessEntry(int Pid, int ParentPid, int GroupId, bool HasTerminal);
 
 /// <summary>
 /// A snapshot of every process's parent and process group (Linux: <c>/proc</c>; macOS and other Unixes:
@@ -47,23 +47,25 @@ internal static class ProcessTable
         var list = new List<ProcessEntry>();
         foreach (var pid in LinuxProc.Pids())
             if (LinuxProc.ReadStat(pid) is { State: not ('Z' or 'X') } s)
-                list.Add(new ProcessEntry(pid, s.ParentPid, s.GroupId));
+                list.Add(new ProcessEntry(pid, s.ParentPid, s.GroupId, s.Terminal != 0));
         return list;
     }
 
     private static List<ProcessEntry> FromPs()
     {
         var psi = new ProcessStartInfo("ps") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-A", "-o", "pid=,ppid=,pgid=" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "-A", "-o", "pid=,ppid=,pgid=,tty=" }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var lines = p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         p.WaitForExit();
         var list = new List<ProcessEntry>();
         foreach (var line in lines)
         {
+            // pid ppid pgid tty ("??" or "-" without a terminal)
             var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (f.Length == 3 && f.All(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
-                list.Add(new ProcessEntry(int.Parse(f[0], CultureInfo.InvariantCulture), int.Parse(f[1], CultureInfo.InvariantCulture), int.Parse(f[2], CultureInfo.InvariantCulture)));
+            if (f.Length == 4 && f[..3].All(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+                list.Add(new ProcessEntry(int.Parse(f[0], CultureInfo.InvariantCulture), int.Parse(f[1], CultureInfo.InvariantCulture),
+                    int.Parse(f[2], CultureInfo.InvariantCulture), f[3] is not ("??" or "-" or "?")));
         }
         return list;
     }

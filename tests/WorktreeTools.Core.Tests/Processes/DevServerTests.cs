@@ -29,6 +29,8 @@ public sealed class DevServerTests : IDisposable
                 new Dictionary<string, int> { ["web"] = ports[issue] }, null, SilentHost.Instance, wait: false)!;
             Assert.Equal(ProcessState.Starting, started.State);
         }
+        // Another session listing them meanwhile sees each Starting or, once its port answers, Running.
+        Assert.All(DevServers.Get(_repo), s => Assert.True(s.State is ProcessState.Starting or ProcessState.Running, s.ToString()));
         foreach (var issue in issues)
         {
             var server = DevServers.WaitUntilReady(_repo, issue, SilentHost.Instance);
