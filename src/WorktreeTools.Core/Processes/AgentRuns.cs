@@ -27,10 +27,14 @@ public static class AgentRuns
         var argv = AgentCommand.Build(template, prompt);
         var environment = IssueEnvironment.For(issue, workDir, env);
         var pathVariable = environment.FirstOrDefault(kv => kv.Key.Equals("PATH", StringComparison.OrdinalIgnoreCase)).Value;
-        if (Executables.Find(argv[0], workDir, pathVariable) is null)
-            throw new WorktreeToolsException("AgentNotInstalled", ErrorKind.NotInstalled,
+        var program = Executables.Find(argv[0], workDir, pathVariable)
+            ?? throw new WorktreeToolsException("AgentNotInstalled", ErrorKind.NotInstalled,
                 $"The agent program '{argv[0]}' ({name}) was not found on PATH.", argv[0],
                 recommendedAction: "Install the agent, or set agent.command to a command template such as 'my-agent --prompt {prompt}'.");
+        if (OperatingSystem.IsWindows() && Path.GetExtension(program).ToLowerInvariant() is ".cmd" or ".bat")
+            throw new WorktreeToolsException("AgentCommandIsBatchFile", ErrorKind.InvalidArgument,
+                $"The agent program {program} is a batch file: Windows would pass the prompt through cmd.exe, which cannot keep it one verbatim argument.", program,
+                recommendedAction: "Set agent.command to the real executable, e.g. 'node C:\\path\\to\\cli.js {prompt}'.");
         var head = GitCli.Read(repoRoot, ["rev-parse", "--verify", "--quiet", $"refs/heads/{branch}^{{commit}}"], check: false);
         if (!head.Success)
             throw new WorktreeToolsException("BranchNotFound", ErrorKind.ObjectNotFound, $"The branch '{branch}' of issue {issue} does not exist in {repoRoot}.", branch);
@@ -83,10 +87,14 @@ public static class AgentRuns
             .OrderBy(r => r.StartedAt)
             .Select(r => View(repoRoot, r)).ToList();
 
-    /// <summary>Waits until run <paramref name="id"/> ends and returns it; <c>AgentWaitTimeout</c> after <paramref name="timeout"/> (null: no limit).</summary>
-    public static AgentRun Wait(string repoRoot, string id, TimeSpan? timeout, IOperationHost host)
+    /// <summary>
+    /// Waits until the run ends and returns it; <c>AgentWaitTimeout</c> after <paramref name="timeout"/> (null: no limit).
+    /// <paramref name="idOrIssue"/> is a run id, or an issue id meaning that issue's latest run.
+    /// </summary>
+    public static AgentRun Wait(string repoRoot, string idOrIssue, TimeSpan? timeout, IOperationHost host)
     {
-        var record = Find(repoRoot, id);
+        var record = Find(repoRoot, idOrIssue);
+        var id = record.Id;
         var activity = $"Waiting for agent run {id} ({record.Agent}) of issue {record.Issue}";
         var clock = Stopwatch.StartNew();
         try
@@ -107,18 +115,18 @@ public static class AgentRuns
         return Get(repoRoot, id: id).Single();
     }
 
-    /// <summary>Stops run <paramref name="id"/> and everything it started, from any session.</summary>
-    public static AgentRun Stop(string repoRoot, string id, TimeSpan timeout, IOperationHost host)
+    /// <summary>Stops the run (an id, or an issue's latest run) and everything it started, from any session.</summary>
+    public static AgentRun Stop(string repoRoot, string idOrIssue, TimeSpan timeout, IOperationHost host)
     {
-        var record = Find(repoRoot, id);
-        if (host.ShouldProcess($"issue {record.Issue}", $"Stop agent run {id} ({record.Agent}, {record.Process})"))
+        var record = Find(repoRoot, idOrIssue);
+        if (host.ShouldProcess($"issue {record.Issue}", $"Stop agent run {record.Id} ({record.Agent}, {record.Process})"))
             StopCore(repoRoot, record, timeout, host);
-        return Get(repoRoot, id: id).Single();
+        return Get(repoRoot, id: record.Id).Single();
     }
 
-    /// <summary>The last <paramref name="tail"/> lines of the run's log; with <paramref name="follow"/>, then new lines until it ends or <paramref name="cancel"/>.</summary>
-    public static IEnumerable<string> ReadLog(string repoRoot, string id, int tail, bool follow, CancellationToken cancel) =>
-        RunLogs.Read(Find(repoRoot, id), tail, follow, cancel);
+    /// <summary>The last <paramref name="tail"/> lines of the run's log (an id, or an issue's latest run); with <paramref name="follow"/>, then new lines until it ends or <paramref name="cancel"/>.</summary>
+    public static IEnumerable<string> ReadLog(string repoRoot, string idOrIssue, int tail, bool follow, CancellationToken cancel) =>
+        RunLogs.Read(Find(repoRoot, idOrIssue), tail, follow, cancel);
 
     /// <summary>Stops without asking (the caller asked already, e.g. Remove-IssueWorktree).</summary>
     internal static void StopCore(string repoRoot, AgentRunRecord record, TimeSpan timeout, IOperationHost host)
@@ -133,9 +141,14 @@ public static class AgentRuns
         });
     }
 
-    private static AgentRunRecord Find(string repoRoot, string id) =>
-        ProcessRegistry.Open(repoRoot).Read().AgentRuns.FirstOrDefault(r => r.Id == id)
-        ?? throw new WorktreeToolsException("AgentRunNotFound", ErrorKind.ObjectNotFound, $"There is no agent run {id} in {repoRoot}.", id);
+    /// <summary>The run with id <paramref name="idOrIssue"/>, else the latest run of that issue.</summary>
+    private static AgentRunRecord Find(string repoRoot, string idOrIssue)
+    {
+        var runs = ProcessRegistry.Open(repoRoot).Read().AgentRuns;
+        return runs.FirstOrDefault(r => r.Id == idOrIssue)
+            ?? runs.Where(r => r.Issue == idOrIssue).MaxBy(r => r.StartedAt)
+            ?? throw new WorktreeToolsException("AgentRunNotFound", ErrorKind.ObjectNotFound, $"There is no agent run {idOrIssue}, nor a run for an issue {idOrIssue}, in {repoRoot}.", idOrIssue);
+    }
 
     /// <summary>Records, once, when finished runs ended and which commits they added (later commits are not theirs).</summary>
     private static List<AgentRunRecord> Settle(string repoRoot)

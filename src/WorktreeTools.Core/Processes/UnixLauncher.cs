@@ -30,7 +30,10 @@ internal static class UnixLauncher
 
     /// <summary>setsid on Linux (where /proc shows when it took effect); bash job control elsewhere (macOS has no setsid).</summary>
     public static UnixDetach DefaultMode =>
-        (OperatingSystem.IsLinux() && Executables.Find("setsid") is not null) || !File.Exists("/bin/bash") ? UnixDetach.Setsid : UnixDetach.JobControl;
+        OperatingSystem.IsLinux() && Executables.Find("setsid") is not null ? UnixDetach.Setsid
+        : File.Exists("/bin/bash") ? UnixDetach.JobControl
+        : throw new WorktreeToolsException("DetachUnavailable", ErrorKind.NotInstalled,
+            "Starting a process that outlives this session needs 'setsid' (util-linux) or /bin/bash; neither was found.", "setsid");
 
     public static ProcessIdentity Start(LaunchRequest request, UnixDetach mode)
     {

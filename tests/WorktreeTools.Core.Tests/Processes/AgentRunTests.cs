@@ -95,7 +95,8 @@ public sealed class AgentRunTests : IDisposable
         var timeout = Assert.Throws<WorktreeToolsException>(() => AgentRuns.Wait(_repo.Root, run.Id, TimeSpan.FromMilliseconds(200), SilentHost.Instance));
         Assert.Equal("AgentWaitTimeout", timeout.ErrorId);
 
-        var stopped = AgentRuns.Stop(_repo.Root, run.Id, TimeSpan.FromSeconds(10), SilentHost.Instance);
+        var stopped = AgentRuns.Stop(_repo.Root, "3", TimeSpan.FromSeconds(10), SilentHost.Instance);   // the latest run
+        Assert.Equal(run.Id, stopped.Id);
         Assert.Equal(ProcessState.Stopped, stopped.State);
         Assert.NotNull(stopped.EndedAt);
         Assert.True(ProcessSandbox.AllGone(tree));
