@@ -132,7 +132,7 @@ public static class AgentRuns
     internal static void StopCore(string repoRoot, AgentRunRecord record, TimeSpan timeout, IOperationHost host)
     {
         var wasAlive = record.Process.IsAlive();
-        DevServers.Report(host, $"agent run {record.Id}", ProcessTree.Stop(record.Process, timeout, host.Cancellation));
+        ProcessTree.Stop(record.Process, timeout, host.Cancellation).Report(host, $"agent run {record.Id}");
         if (!wasAlive) return;
         ProcessRegistry.Open(repoRoot).Update(doc =>
         {

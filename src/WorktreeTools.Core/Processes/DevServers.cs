@@ -152,8 +152,7 @@ public static class DevServers
     internal static DevServerRecord StopCore(string repoRoot, DevServerRecord record, TimeSpan timeout, IOperationHost host)
     {
         var wasAlive = record.Process.IsAlive();
-        var result = ProcessTree.Stop(record.Process, timeout, host.Cancellation);
-        Report(host, $"the dev server of issue {record.Issue}", result);
+        ProcessTree.Stop(record.Process, timeout, host.Cancellation).Report(host, $"the dev server of issue {record.Issue}");
         if (!wasAlive) return record;
         return ProcessRegistry.Open(repoRoot).Update(doc =>
         {
@@ -161,14 +160,6 @@ public static class DevServers
             r.StoppedAt ??= DateTime.UtcNow;
             return r;
         });
-    }
-
-    internal static void Report(IOperationHost host, string what, StopResult result)
-    {
-        if (result.Stopped.Count > 0)
-            host.Verbose($"Stopped {what}: {result.Stopped.Count} process(es){(result.Forced ? ", some forcefully after the grace period" : "")}.");
-        if (result.Remaining.Count > 0)
-            host.Warning($"Could not stop every process of {what}: {string.Join(", ", result.Remaining)} still run.");
     }
 
     private static DevServerRecord Find(string repoRoot, string issue) =>

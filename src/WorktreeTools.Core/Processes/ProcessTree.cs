@@ -6,7 +6,17 @@ namespace WorktreeTools.Core.Processes;
 /// <param name="Stopped">Every process that was signalled.</param>
 /// <param name="Forced">True when some did not end within the grace period and were killed.</param>
 /// <param name="Remaining">Processes still alive at the end (normally none).</param>
-public sealed record StopResult(IReadOnlyList<ProcessIdentity> Stopped, bool Forced, IReadOnlyList<ProcessIdentity> Remaining);
+public sealed record StopResult(IReadOnlyList<ProcessIdentity> Stopped, bool Forced, IReadOnlyList<ProcessIdentity> Remaining)
+{
+    /// <summary>Tells the host what was stopped (verbose) and what could not be (warning).</summary>
+    public void Report(IOperationHost host, string what)
+    {
+        if (Stopped.Count > 0)
+            host.Verbose($"Stopped {what}: {Stopped.Count} process(es){(Forced ? ", some forcefully after the grace period" : "")}.");
+        if (Remaining.Count > 0)
+            host.Warning($"Could not stop every process of {what}: {string.Join(", ", Remaining)} still run.");
+    }
+}
 
 /// <summary>
 /// Stops whole process trees: gracefully first, then forcefully after a grace period.

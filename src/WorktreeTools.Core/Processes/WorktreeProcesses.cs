@@ -43,7 +43,7 @@ public static class WorktreeProcesses
         var stop = found.Where(p => includeInteractive || !p.Interactive).ToList();
         var keep = found.Except(stop).ToList();
         if (stop.Count > 0)
-            DevServers.Report(host, $"the processes in {worktreePath}", ProcessTree.Stop(stop.Select(o => o.Identity), timeout, host.Cancellation));
+            ProcessTree.Stop(stop.Select(o => o.Identity), timeout, host.Cancellation).Report(host, $"the processes in {worktreePath}");
         if (keep.Count > 0)
             host.Warning($"Still working in {worktreePath} (interactive, not stopped): {string.Join(", ", keep)}. Close them, or use -Force.");
         return new WorktreeStopReport(server, runs, stop, keep);
