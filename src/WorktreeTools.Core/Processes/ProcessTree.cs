@@ -53,12 +53,20 @@ public static class ProcessTree
         var members = Members(roots);
         Signal(members, UnixSignals.Terminate);
         var left = WaitGone(members, grace, cancel);
-        if (left.Count == 0) return new StopResult(members, false, []);
-
-        var again = Members([.. roots, .. left]);
-        Signal(again, UnixSignals.Kill);
-        left = WaitGone(again, KillWait, CancellationToken.None);
-        return new StopResult(members.Concat(again).DistinctBy(m => m.Pid).ToList(), true, left);
+        var stopped = new List<ProcessIdentity>(members);
+        var forced = false;
+        // Look again: what ignored SIGTERM, and what was forked while the tree was being signalled. Repeat,
+        // because a process may fork between a look and its SIGKILL.
+        for (var round = 0; round < 3; round++)
+        {
+            var again = Members([.. roots, .. left]);
+            if (again.Count == 0) break;
+            forced = true;
+            Signal(again, UnixSignals.Kill);
+            stopped.AddRange(again);
+            left = WaitGone(again, KillWait, CancellationToken.None);
+        }
+        return new StopResult(stopped.DistinctBy(m => m.Pid).ToList(), forced, left);
     }
 
     private static void Signal(IEnumerable<ProcessIdentity> members, int signal)

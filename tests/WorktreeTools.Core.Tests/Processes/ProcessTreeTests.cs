@@ -47,6 +47,32 @@ public sealed class ProcessTreeTests : IDisposable
     }
 
     [LinuxFact]
+    public void Stop_catches_children_forked_while_the_tree_was_being_stopped()
+    {
+        // On SIGTERM this server keeps starting children for a moment before it exits: those children were
+        // not there when the tree was first listed.
+        _box.Write("forker.js", """
+            const { spawn } = require('child_process');
+            setInterval(() => spawn('sleep', ['30'], { stdio: 'ignore' }), 10);
+            process.on('SIGTERM', () => setTimeout(() => process.exit(0), 300));
+            console.log('forking');
+            """);
+        var started = DetachedProcess.Start(new LaunchRequest
+        {
+            ShellCommand = "node forker.js",
+            WorkingDirectory = _box.Dir,
+            LogPath = Path.Combine(_box.Dir, "forker.log"),
+            ExitFile = Path.Combine(_box.Dir, "forker.exit"),
+        });
+        var root = _box.Track(started.Process);
+        Assert.True(ProcessSandbox.Eventually(() => ProcessTree.Members([root]).Count >= 4));
+
+        ProcessTree.Stop(root, TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(ProcessTable.Snapshot(), e => e.GroupId == root.Pid);
+        Assert.Empty(FolderProcesses.Find(_box.Dir));
+    }
+
+    [LinuxFact]
     public void Stop_finds_the_children_of_a_wrapper_that_was_killed_alone()
     {
         var (root, tree) = StartTree([]);
