@@ -1,0 +1,119 @@
+using System.Text;
+
+namespace WorktreeTools.Core.Processes;
+
+/// <summary>Reads run logs: the last lines (from the end, without reading the whole file) or new lines as they arrive.</summary>
+public static class LogFile
+{
+    private const int Chunk = 8192;
+
+    /// <summary>The last <paramref name="count"/> lines of the log, not looking before <paramref name="fromOffset"/>.</summary>
+    public static IReadOnlyList<string> Tail(string path, int count, long fromOffset = 0) => Tail(path, count, fromOffset, out _);
+
+    /// <summary>As <see cref="Tail(string, int, long)"/>; <paramref name="end"/> is the offset read up to (where to follow from).</summary>
+    public static IReadOnlyList<string> Tail(string path, int count, long fromOffset, out long end)
+    {
+        end = 0;
+        if (!File.Exists(path)) return [];
+        using var fs = Open(path);
+        end = fs.Length;
+        if (count <= 0) return [];
+        var start = Math.Min(fromOffset, end);
+        var buffer = new byte[Chunk];
+        var newlines = 0;
+        for (var pos = end; pos > start && newlines < count;)
+        {
+            var n = (int)Math.Min(Chunk, pos - start);
+            pos -= n;
+            fs.Position = pos;
+            fs.ReadExactly(buffer, 0, n);
+            for (var i = n - 1; i >= 0; i--)
+            {
+                // The newline that ends the last line does not start a line.
+                if (buffer[i] != '\n' || pos + i == end - 1) continue;
+                if (++newlines == count)
+                {
+                    start = pos + i + 1;
+                    break;
+                }
+            }
+        }
+        fs.Position = start;
+        var bytes = new byte[end - start];
+        fs.ReadExactly(bytes);
+        return SplitLines(Encoding.UTF8.GetString(bytes));
+    }
+
+    /// <summary>
+    /// The lines appended after <paramref name="fromOffset"/>, as they arrive, until <paramref name="isRunning"/>
+    /// says the writer has ended (the rest is read first) or <paramref name="cancel"/> is signalled.
+    /// </summary>
+    public static IEnumerable<string> Follow(string path, long fromOffset, Func<bool> isRunning, CancellationToken cancel, TimeSpan? poll = null)
+    {
+        var cursor = new LogCursor(path, fromOffset);
+        while (true)
+        {
+            // Ask before reading, so that everything written before the end is read.
+            var running = isRunning();
+            foreach (var line in cursor.ReadLines()) yield return line;
+            if (!running)
+            {
+                if (cursor.Pending.Length > 0) yield return cursor.Pending;
+                yield break;
+            }
+            if (cancel.WaitHandle.WaitOne(poll ?? TimeSpan.FromMilliseconds(200))) yield break;
+        }
+    }
+
+    internal static FileStream Open(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+
+    internal static List<string> SplitLines(string text)
+    {
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        if (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
+        return lines;
+    }
+}
+
+/// <summary>Reads a growing log in complete lines from an offset; a line still being written waits in <see cref="Pending"/>.</summary>
+internal sealed class LogCursor(string path, long offset)
+{
+    private readonly List<byte> _partial = [];
+
+    public long Offset { get; private set; } = offset;
+
+    /// <summary>The text of the line not yet ended by a newline.</summary>
+    public string Pending => Encoding.UTF8.GetString(_partial.ToArray()).TrimEnd('\r');
+
+    public List<string> ReadLines()
+    {
+        var lines = new List<string>();
+        if (!File.Exists(path)) return lines;
+        using var fs = LogFile.Open(path);
+        if (fs.Length < Offset)
+        {
+            // Truncated or replaced: start again from the beginning.
+            Offset = 0;
+            _partial.Clear();
+        }
+        fs.Position = Offset;
+        var buffer = new byte[8192];
+        int n;
+        while ((n = fs.Read(buffer)) > 0)
+        {
+            Offset += n;
+            for (var i = 0; i < n; i++)
+            {
+                if (buffer[i] != '\n')
+                {
+                    _partial.Add(buffer[i]);
+                    continue;
+                }
+                lines.Add(Pending);
+                _partial.Clear();
+            }
+        }
+        return lines;
+    }
+}

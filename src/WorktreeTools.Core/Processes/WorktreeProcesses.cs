@@ -1,0 +1,69 @@
+using WorktreeTools.Processes;
+
+namespace WorktreeTools.Core.Processes;
+
+/// <summary>What <see cref="WorktreeProcesses.StopAll"/> did.</summary>
+/// <param name="OtherProcesses">Other processes that worked in the worktree and were stopped.</param>
+/// <param name="LeftRunning">Interactive processes (a shell, an editor in a terminal) that were not stopped.</param>
+public sealed record WorktreeStopReport(DevServer? DevServer, IReadOnlyList<AgentRun> AgentRuns,
+    IReadOnlyList<RunningProcess> OtherProcesses, IReadOnlyList<RunningProcess> LeftRunning)
+{
+    public bool StoppedAnything => DevServer is not null || AgentRuns.Count > 0 || OtherProcesses.Count > 0;
+}
+
+/// <summary>Everything running for an issue's worktree, stopped before the worktree is removed.</summary>
+public static class WorktreeProcesses
+{
+    /// <summary>
+    /// Stops the issue's dev server and agent runs (recorded as Stopped), then every other background process
+    /// working inside <paramref name="worktreePath"/> (a test watcher, a language server), each as a whole
+    /// tree: gracefully, then forcefully after <paramref name="timeout"/>. Processes with a controlling
+    /// terminal (a user's shell, an editor with unsaved work) are only reported, with a warning, unless
+    /// <paramref name="includeInteractive"/>. Does not ask ShouldProcess: the caller (Remove-IssueWorktree)
+    /// asked for the removal already. <paramref name="repoRoot"/> is the main checkout.
+    /// </summary>
+    public static WorktreeStopReport StopAll(string repoRoot, string issue, string worktreePath, TimeSpan timeout, IOperationHost host,
+        bool includeInteractive = false)
+    {
+        var doc = ProcessRegistry.Open(repoRoot).Read();
+        DevServer? server = null;
+        if (doc.DevServers.FirstOrDefault(r => r.Issue == issue && r.Process.IsAlive()) is { } s)
+        {
+            DevServers.StopCore(repoRoot, s, timeout, host);
+            server = DevServers.Get(repoRoot, issue).Single();
+        }
+        var runs = new List<AgentRun>();
+        foreach (var r in doc.AgentRuns.Where(r => r.Issue == issue && r.Process.IsAlive()))
+        {
+            AgentRuns.StopCore(repoRoot, r, timeout, host);
+            runs.Add(AgentRuns.Get(repoRoot, id: r.Id).Single());
+        }
+
+        var found = Directory.Exists(worktreePath) ? FolderProcesses.Find(worktreePath) : [];
+        var stop = found.Where(p => includeInteractive || !p.Interactive).ToList();
+        var keep = found.Except(stop).ToList();
+        if (stop.Count > 0)
+            ProcessTree.Stop(stop.Select(o => o.Identity), timeout, host.Cancellation).Report(host, $"the processes in {worktreePath}");
+        if (keep.Count > 0)
+            host.Warning($"Still working in {worktreePath} (interactive, not stopped): {string.Join(", ", keep)}. Close them, or use -Force.");
+        return new WorktreeStopReport(server, runs, stop, keep);
+    }
+
+    /// <summary>Forgets the issue's dev server and agent runs (after its worktree was removed) and deletes their logs.</summary>
+    public static void Forget(string repoRoot, string issue)
+    {
+        var forgotten = ProcessRegistry.Open(repoRoot).Update(doc =>
+        {
+            var runs = doc.DevServers.Where(r => r.Issue == issue && !r.Process.IsAlive()).Cast<RunRecord>()
+                .Concat(doc.AgentRuns.Where(r => r.Issue == issue && !r.Process.IsAlive())).ToList();
+            doc.DevServers.RemoveAll(r => runs.Contains(r));
+            doc.AgentRuns.RemoveAll(r => runs.Contains(r));
+            return runs;
+        });
+        foreach (var path in forgotten.SelectMany(r => new[] { r.LogPath, r.ExitFile, r.ExitFile + ".launch.json" }))
+        {
+            try { File.Delete(path); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+        }
+    }
+}

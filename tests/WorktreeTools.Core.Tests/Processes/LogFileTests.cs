@@ -1,0 +1,92 @@
+using System.Text;
+using WorktreeTools.Core.Processes;
+using WorktreeTools.Testing;
+using Xunit;
+
+namespace WorktreeTools.Core.Tests.Processes;
+
+public sealed class LogFileTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateDirectory(Path.Combine(TestEnvironment.Root, "logs-" + Guid.NewGuid().ToString("N")[..8])).FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    [Fact]
+    public void Tail_reads_the_last_lines_of_a_large_log()
+    {
+        var path = Write("big.log", string.Concat(Enumerable.Range(1, 20_000).Select(i => $"line {i} with some text ✓\n")));
+        Assert.Equal(["line 19998 with some text ✓", "line 19999 with some text ✓", "line 20000 with some text ✓"], LogFile.Tail(path, 3));
+        Assert.Equal(500, LogFile.Tail(path, 500).Count);
+        Assert.Equal("line 19501 with some text ✓", LogFile.Tail(path, 500)[0]);
+    }
+
+    [Theory]
+    [InlineData("a\nb\nc", 2, new[] { "b", "c" })]          // no newline at the end
+    [InlineData("a\r\nb\r\nc\r\n", 2, new[] { "b", "c" })] // Windows line ends
+    [InlineData("a\nb\n", 10, new[] { "a", "b" })]         // fewer lines than asked
+    [InlineData("a\n\n\nb\n", 3, new[] { "", "", "b" })]   // empty lines count
+    [InlineData("", 5, new string[0])]
+    public void Tail_handles_line_ends_and_short_logs(string content, int count, string[] expected)
+    {
+        var path = Write("t.log", content);
+        Assert.Equal(expected, LogFile.Tail(path, count));
+    }
+
+    [Fact]
+    public void Tail_does_not_look_before_the_given_offset_and_a_missing_log_is_empty()
+    {
+        var path = Write("runs.log", "old run\nold crash\n");
+        var start = new FileInfo(path).Length;
+        File.AppendAllText(path, "new run\n");
+        Assert.Equal(["new run"], LogFile.Tail(path, 20, start));
+        Assert.Empty(LogFile.Tail(Path.Combine(_dir, "none.log"), 5));
+    }
+
+    [Fact]
+    public async Task Follow_yields_lines_as_they_arrive_until_the_writer_ends()
+    {
+        var path = Write("live.log", "before\n");
+        var done = false;
+        var writer = Task.Run(() =>
+        {
+            using var log = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            for (var i = 1; i <= 5; i++)
+            {
+                var bytes = Encoding.UTF8.GetBytes($"line {i} é\n");
+                // Split inside the two-byte é, as a real writer may.
+                log.Write(bytes, 0, bytes.Length - 2);
+                log.Flush();
+                Thread.Sleep(15);
+                log.Write(bytes, bytes.Length - 2, 2);
+                log.Flush();
+            }
+            log.Write("no newline at the end"u8);
+            log.Flush();
+            Volatile.Write(ref done, true);
+        });
+        var lines = LogFile.Follow(path, new FileInfo(path).Length, () => !Volatile.Read(ref done), CancellationToken.None, TimeSpan.FromMilliseconds(10)).ToList();
+        await writer;
+        Assert.Equal(["line 1 é", "line 2 é", "line 3 é", "line 4 é", "line 5 é", "no newline at the end"], lines);
+    }
+
+    [Fact]
+    public void Follow_stops_when_cancelled()
+    {
+        var path = Write("quiet.log", "x\n");
+        using var cancel = new CancellationTokenSource();
+        var lines = new List<string>();
+        foreach (var line in LogFile.Follow(path, 0, () => true, cancel.Token, TimeSpan.FromMilliseconds(10)))
+        {
+            lines.Add(line);
+            cancel.Cancel();
+        }
+        Assert.Equal(["x"], lines);
+    }
+}
