@@ -18,12 +18,22 @@
     CmdletsToExport      = @(
         'Approve-WorktreeConfig'
         'Enter-IssueWorktree'
+        'Get-DevServer'
+        'Get-IssueAgent'
+        'Get-IssueLog'
         'Get-IssueWorktree'
         'Get-WorktreeConfig'
+        'Invoke-IssueCommand'
         'New-IssueWorktree'
         'New-WorktreeConfig'
         'Remove-IssueWorktree'
         'Repair-IssueWorktree'
+        'Restart-DevServer'
+        'Start-DevServer'
+        'Start-IssueAgent'
+        'Stop-DevServer'
+        'Stop-IssueAgent'
+        'Wait-IssueAgent'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

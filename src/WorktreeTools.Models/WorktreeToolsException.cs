@@ -7,6 +7,7 @@ public enum ErrorKind
     InvalidArgument,
     InvalidData,
     InvalidOperation,
+    InvalidResult,
     ObjectNotFound,
     ResourceExists,
     ResourceBusy,

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using WorktreeTools.Core.Git;
+using WorktreeTools.Core.Processes;
 using WorktreeTools.Core.Resources;
 using WorktreeTools.Worktrees;
 using Record = WorktreeTools.Core.Resources.LeaseRegistry.WorktreeRecord;
@@ -53,6 +54,23 @@ public sealed partial class WorktreeService
             var worktree = Build(record, wt, statuses[i].Status, statuses[i].InProgress, ahead, behind, merged, head);
             if (ahead > 0 && branch is not null && baseRef is not null) merges.Add((i, baseRef, branch));
             result.Add(worktree);
+        }
+
+        // Dev servers and agent runs, from the per-repository process registry (live state).
+        var servers = DevServers.Get(Repo.MainRoot).ToDictionary(d => d.Issue, StringComparer.OrdinalIgnoreCase);
+        var agents = AgentRuns.Get(Repo.MainRoot).GroupBy(a => a.Issue, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.MaxBy(a => a.StartedAt)!, StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < result.Count; i++)
+        {
+            var server = servers.GetValueOrDefault(result[i].Issue);
+            var agent = agents.GetValueOrDefault(result[i].Issue);
+            if (server is not null || agent is not null)
+                result[i] = result[i] with
+                {
+                    DevServer = server?.State.ToString(),
+                    DevServerUrl = server?.IsRunning == true ? server.Url : null,
+                    Agent = agent is null ? null : $"{agent.Agent} {agent.State}",
+                };
         }
 
         // Squash-merged or rebased work: merging the branch into the base would change nothing.

@@ -1,4 +1,5 @@
 using WorktreeTools.Core.Git;
+using WorktreeTools.Core.Processes;
 using WorktreeTools.Core.Resources;
 using WorktreeTools.Worktrees;
 
@@ -45,7 +46,9 @@ public sealed partial class WorktreeService
             _host.Warning($"The work of issue {w.Issue} was saved as {backup}. Get it back with: git switch -c issue-{w.Issue}-restored {backup}");
         }
 
-        StopProcesses?.Invoke(this, w, _host);
+        // The issue's dev server and agent runs, and anything else working inside the worktree, stop first.
+        // Interactive ones (a shell, an editor) are only reported, unless forced.
+        WorktreeProcesses.StopAll(Repo.MainRoot, w.Issue, w.Path, TimeSpan.FromSeconds(Config.DevServer.StopTimeoutSec), _host, includeInteractive: force);
 
         _host.Progress(2, "Remove-IssueWorktree", $"git worktree remove {w.Path}");
         if (!w.Missing)
@@ -73,6 +76,7 @@ public sealed partial class WorktreeService
             branchDeleted = r.Success;
             if (!r.Success) _host.Warning($"Branch '{w.Branch}' was kept: {r.Error.Trim()}");
         }
+        WorktreeProcesses.Forget(Repo.MainRoot, w.Issue);
         _registry.Release(Repo.MainRoot, w.Issue);
         _host.Progress(2, "Remove-IssueWorktree", "done", completed: true);
         return new RemoveOutcome(w, backup, branchDeleted);

@@ -32,9 +32,6 @@ public sealed partial class WorktreeService
     /// <summary>Per-repository folder for logs and locks, outside every worktree.</summary>
     public string StateDirectory { get; }
 
-    /// <summary>Processes that must stop before a worktree is removed (dev servers, agents, anything inside it).</summary>
-    public static Action<WorktreeService, IssueWorktree, IOperationHost>? StopProcesses { get; set; }
-
     public WorktreeLayout Layout(string issue, string? baseBranch = null) =>
         WorktreeLayout.For(Repo, Config, IssueId.Validate(issue), baseBranch);
 
@@ -244,18 +241,18 @@ public sealed partial class WorktreeService
 
     private static string Truncate(string s) => s.Length <= 80 ? s : s[..77] + "...";
 
-    /// <summary>The environment an issue's processes run with: its env file, PORT and PORT_&lt;NAME&gt;, and WORKTREE_* facts.</summary>
+    /// <summary>
+    /// The environment an issue's processes (install, dev server, agent, commands) run with: its env file,
+    /// then <see cref="Processes.IssueEnvironment"/> (ISSUE_ID, PORT, PORT_&lt;NAME&gt;, artifacts), then
+    /// WORKTREE_BRANCH, WORKTREE_PATH, WORKTREE_REPOSITORY and WORKTREE_DATABASE.
+    /// </summary>
     public IReadOnlyDictionary<string, string?> IssueEnvironment(WorktreeLayout layout, IReadOnlyDictionary<string, int> ports)
     {
-        var env = new Dictionary<string, string?>(StringComparer.Ordinal);
         var envFile = System.IO.Path.Combine(layout.Path, Config.Env.File);
-        if (File.Exists(envFile))
-            foreach (var (k, v) in EnvFile.Parse(File.ReadAllText(envFile))) env[k] = v;
-        foreach (var (name, port) in ports)
-            env["PORT_" + name.ToUpperInvariant().Replace('-', '_')] = port.ToString(CultureInfo.InvariantCulture);
-        var main = Config.DevServer.Ready.Port is { } p && ports.TryGetValue(p, out var mp) ? mp : ports.Values.Cast<int?>().FirstOrDefault();
-        if (main is not null) env["PORT"] = main.Value.ToString(CultureInfo.InvariantCulture);
-        env["WORKTREE_ISSUE"] = layout.Issue;
+        var fromFile = File.Exists(envFile)
+            ? EnvFile.Parse(File.ReadAllText(envFile)).ToDictionary(kv => kv.Key, kv => (string?)kv.Value)
+            : new Dictionary<string, string?>();
+        var env = Processes.IssueEnvironment.For(layout.Issue, layout.Path, fromFile, ports, Config.DevServer.Ready.Port);
         env["WORKTREE_BRANCH"] = layout.Branch;
         env["WORKTREE_PATH"] = layout.Path;
         env["WORKTREE_REPOSITORY"] = Repo.MainRoot;
@@ -263,6 +260,4 @@ public sealed partial class WorktreeService
         return env;
     }
 
-    public IReadOnlyDictionary<string, string?> IssueEnvironment(IssueWorktree worktree) =>
-        IssueEnvironment(WorktreeLayout.Of(worktree), worktree.Ports);
 }

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using WorktreeTools.Configuration;
+using WorktreeTools.Core.Config;
+using WorktreeTools.Core.Processes;
+using WorktreeTools.Processes;
+using WorktreeTools.Worktrees;
+
+namespace WorktreeTools.Core.Worktrees;
+
+/// <summary>Dev servers, agent runs and commands of this repository's issue worktrees (the Processes engine, with the issue's settings).</summary>
+public sealed partial class WorktreeService
+{
+    private TimeSpan StopTimeout => TimeSpan.FromSeconds(Config.DevServer.StopTimeoutSec);
+
+    /// <summary>An issue's worktree that exists on disk, or an error saying why not.</summary>
+    public IssueWorktree Existing(string issue)
+    {
+        var w = Get(issue, fileStatus: false);
+        if (w.Missing)
+            throw new WorktreeToolsException("IssueWorktreeMissing", ErrorKind.ObjectNotFound,
+                $"The folder of issue {w.Issue} ({w.Path}) is gone. Run Repair-IssueWorktree, then New-IssueWorktree {w.Issue}.", w.Issue);
+        return w;
+    }
+
+    /// <summary>The issue's environment (env file, ports, ISSUE_ID, ...), for its processes.</summary>
+    public IReadOnlyDictionary<string, string?> IssueEnvironment(IssueWorktree worktree) =>
+        IssueEnvironment(WorktreeLayout.Of(worktree), worktree.Ports);
+
+    /// <summary>
+    /// Starts the issue's dev server (or returns the running one): <paramref name="command"/> if given (the
+    /// user typed it), else devServer.command (approved), else the package.json "dev" script run by the
+    /// lockfile's package manager. With <paramref name="wait"/> false it returns Starting; see <see cref="WaitForDevServer"/>.
+    /// </summary>
+    public DevServer? StartDevServer(string issue, string? command = null, bool wait = true)
+    {
+        var w = Existing(issue);
+        var text = command ?? Trusted(Config.DevServer.Command) ?? DetectDevCommand(w.Path)
+            ?? throw new WorktreeToolsException("DevServerCommandMissing", ErrorKind.ObjectNotFound,
+                $"No dev server command for issue {w.Issue}: there is no devServer.command and {w.Path} has no package.json \"dev\" script.",
+                w.Issue, recommendedAction: "Set devServer.command in .worktree-tools.yml, or pass -Command.");
+        text = Template.Expand(text, WorktreeLayout.Of(w).Tokens(Repo, w.Ports));
+        return DevServers.Start(Repo.MainRoot, w.Issue, w.Path, text, IssueEnvironment(w), w.Ports, Config.DevServer.Ready, _host, wait);
+    }
+
+    public DevServer WaitForDevServer(string issue) => DevServers.WaitUntilReady(Repo.MainRoot, IssueId.Validate(issue), _host);
+
+    public IReadOnlyList<DevServer> DevServersOf(IReadOnlyList<string>? patterns) =>
+        Matching(DevServers.Get(Repo.MainRoot), d => d.Issue, patterns);
+
+    public DevServer StopDevServer(string issue) => DevServers.Stop(Repo.MainRoot, IssueId.Validate(issue), StopTimeout, _host);
+
+    public IEnumerable<string> DevServerLog(string issue, int tail, bool follow) =>
+        DevServers.ReadLog(Repo.MainRoot, IssueId.Validate(issue), tail, follow, _host.Cancellation);
+
+    /// <summary>
+    /// Starts an agent run in the issue's worktree: <paramref name="agent"/> (a preset or a template the user
+    /// typed), else agent.command (approved), else the agent.default preset. The prompt is always one argument.
+    /// </summary>
+    public AgentRun? StartAgent(string issue, string prompt, string? agent = null)
+    {
+        var w = Existing(issue);
+        var chosen = agent ?? Trusted(Config.Agent.Command) ?? Config.Agent.Default;
+        // Tokens other than {prompt} are expanded now; {prompt} stays for the agent engine to fill as one argument.
+        var tokens = WorktreeLayout.Of(w).Tokens(Repo, w.Ports);
+        tokens["prompt"] = "{prompt}";
+        return AgentRuns.Start(Repo.MainRoot, w.Issue, w.Path, w.Branch, Template.Expand(chosen, tokens), prompt, IssueEnvironment(w), _host);
+    }
+
+    public IReadOnlyList<AgentRun> AgentRunsOf(IReadOnlyList<string>? patterns, string? id = null) =>
+        Matching(AgentRuns.Get(Repo.MainRoot, id: id), a => a.Issue, patterns);
+
+    public AgentRun WaitForAgent(string idOrIssue, TimeSpan? timeout) => AgentRuns.Wait(Repo.MainRoot, idOrIssue, timeout, _host);
+
+    public AgentRun StopAgent(string idOrIssue) => AgentRuns.Stop(Repo.MainRoot, idOrIssue, StopTimeout, _host);
+
+    public IEnumerable<string> AgentLog(string idOrIssue, int tail, bool follow) =>
+        AgentRuns.ReadLog(Repo.MainRoot, idOrIssue, tail, follow, _host.Cancellation);
+
+    /// <summary>The last lines of the issue's install log.</summary>
+    public IEnumerable<string> InstallLog(string issue, int tail)
+    {
+        var w = Get(issue, fileStatus: false);
+        var log = w.InstallLog ?? LogPath(w.Name, "install");
+        if (!File.Exists(log))
+            throw new WorktreeToolsException("LogNotFound", ErrorKind.ObjectNotFound, $"Issue {w.Issue} has no install log ({log}).", w.Issue);
+        return LogFile.Tail(log, tail);
+    }
+
+    /// <summary>Runs a command line in the issue's worktree with its environment, each output line to <paramref name="onLine"/> (true: stderr).</summary>
+    public int RunCommand(string issue, string command, Action<string, bool> onLine)
+    {
+        var w = Existing(issue);
+        return ShellCommand.Stream(command, w.Path, IssueEnvironment(w), onLine, _host.Cancellation);
+    }
+
+    /// <summary>A repository command that may run (approved, or the user's own), or null when none is configured.</summary>
+    private string? Trusted(ConfiguredCommand? command)
+    {
+        if (command is null) return null;
+        new TrustStore().EnsureTrusted(Config, command);
+        return command.Text;
+    }
+
+    /// <summary>The package.json "dev" script run by the lockfile's package manager, or null.</summary>
+    public static string? DetectDevCommand(string folder)
+    {
+        var file = System.IO.Path.Combine(folder, "package.json");
+        if (!File.Exists(file)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllText(file));
+            return doc.RootElement.TryGetProperty("scripts", out var scripts) && scripts.ValueKind == JsonValueKind.Object &&
+                   scripts.TryGetProperty("dev", out _)
+                ? PackageManager.Detect(folder)?.RunCommand("dev")
+                : null;
+        }
+        catch (JsonException) { return null; }
+    }
+
+    private static IReadOnlyList<T> Matching<T>(IEnumerable<T> items, Func<T, string> issue, IReadOnlyList<string>? patterns)
+    {
+        var matchers = patterns?.Where(p => !string.IsNullOrEmpty(p)).Select(Wildcard).ToList() ?? [];
+        return items.Where(i => matchers.Count == 0 || matchers.Any(m => m.IsMatch(issue(i)))).ToList();
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using WorktreeTools.Completion;
+
+namespace WorktreeTools.Commands;
+
+/// <summary>Runs a script block or a command line in an issue's worktree with the issue's environment (env file, PORT, ...).</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "IssueCommand", DefaultParameterSetName = "ScriptBlock")]
+[OutputType(typeof(object))]
+public sealed class InvokeIssueCommandCommand : RepositoryCmdlet
+{
+    /// <summary>The issue whose worktree and environment to use.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Number")]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(IssueCompleter))]
+    public string Issue { get; set; } = "";
+
+    /// <summary>PowerShell to run in the worktree; its output is this cmdlet's output.</summary>
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = "ScriptBlock")]
+    public ScriptBlock ScriptBlock { get; set; } = null!;
+
+    /// <summary>A command line run by the platform shell (/bin/sh or cmd.exe) in the worktree; stdout lines are output, stderr lines are shown.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "Command")]
+    public string Command { get; set; } = "";
+
+    /// <summary>Arguments passed to the script block.</summary>
+    [Parameter(ParameterSetName = "ScriptBlock", ValueFromRemainingArguments = true)]
+    public object[] ArgumentList { get; set; } = [];
+
+    /// <summary>Write an error (CommandFailed) when the command's exit code is not 0.</summary>
+    [Parameter]
+    public SwitchParameter ErrorOnFailure { get; set; }
+
+    protected override void ProcessRecord() => Try(() =>
+    {
+        var engine = Engine.Worktrees(RepositoryPath, Operation);
+        int exit;
+        if (ParameterSetName == "Command")
+        {
+            // Lines arrive on other threads; they are written from this one, as they come.
+            using var lines = new BlockingCollection<(string Line, bool Error)>();
+            var run = Task.Run(() =>
+            {
+                try { return engine.RunCommand(Issue, Command, (line, error) => lines.Add((line, error))); }
+                finally { lines.CompleteAdding(); }
+            });
+            foreach (var (line, error) in lines.GetConsumingEnumerable())
+            {
+                if (error) WriteInformation(new HostInformationMessage { Message = line }, ["stderr", "PSHOST"]);
+                else WriteObject(line);
+            }
+            exit = run.GetAwaiter().GetResult();
+        }
+        else
+        {
+            var worktree = engine.Existing(Issue);
+            exit = RunScriptBlock(worktree.Path, engine.IssueEnvironment(worktree));
+        }
+        SessionState.PSVariable.Set("global:LASTEXITCODE", exit);
+        if (exit != 0 && ErrorOnFailure)
+            throw new WorktreeToolsException("CommandFailed", ErrorKind.InvalidResult,
+                $"'{(ParameterSetName == "Command" ? Command : ScriptBlock.ToString().Trim())}' failed in issue {Issue}'s worktree with exit code {exit}.", Issue);
+    }, Issue);
+
+    /// <summary>
+    /// Runs the script block in this session with the worktree as location and the issue's variables in the
+    /// environment, then puts both back. Its exit code is $LASTEXITCODE as the block left it.
+    /// </summary>
+    private int RunScriptBlock(string path, IReadOnlyDictionary<string, string?> env)
+    {
+        var saved = env.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        var location = SessionState.Path.CurrentLocation;
+        SessionState.PSVariable.Set("global:LASTEXITCODE", 0);
+        try
+        {
+            foreach (var (k, v) in env) Environment.SetEnvironmentVariable(k, v);
+            SessionState.Path.SetLocation(path);
+            foreach (var result in ScriptBlock.Invoke(ArgumentList)) WriteObject(result);
+            return SessionState.PSVariable.GetValue("global:LASTEXITCODE") is int code ? code : 0;
+        }
+        finally
+        {
+            SessionState.Path.SetLocation(location.Path);
+            foreach (var (k, v) in saved) Environment.SetEnvironmentVariable(k, v);
+        }
+    }
+}

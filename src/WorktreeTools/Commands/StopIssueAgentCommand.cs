@@ -1,0 +1,36 @@
+using System.Management.Automation;
+using WorktreeTools.Completion;
+using WorktreeTools.Processes;
+
+namespace WorktreeTools.Commands;
+
+/// <summary>Stops agent runs and everything they started, from any session.</summary>
+[Cmdlet(VerbsLifecycle.Stop, "IssueAgent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(AgentRun))]
+public sealed class StopIssueAgentCommand : RepositoryCmdlet
+{
+    /// <summary>Issues whose latest run to stop.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Issue")]
+    [Alias("Number")]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(IssueCompleter))]
+    public string[] Issue { get; set; } = [];
+
+    /// <summary>Run ids to stop.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Id")]
+    public string[] Id { get; set; } = [];
+
+    /// <summary>Emit the stopped run.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var target in ParameterSetName == "Id" ? Id : Issue)
+            Try(() =>
+            {
+                var run = Engine.Worktrees(RepositoryPath, Operation).StopAgent(target);
+                if (PassThru) WriteObject(run);
+            }, target);
+    }
+}
