@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using WorktreeTools.Configuration;
+using WorktreeTools.Core.Config;
+using WorktreeTools.Core.Git;
+using WorktreeTools.Merging;
+
+namespace WorktreeTools.Core.Merging;
+
+/// <summary>
+/// Merges one issue, in this order: checklist (issue worktree clean, nothing in progress, base up to date with its
+/// remote) → dry run stops here → build the result in staging (policies applied) → test gate → base checkout can
+/// take it → backup refs → push (with -Push) → move the base → (Rebase) move the issue branch → after-merge command.
+/// Everything before "move the base" changes nothing the user can see but the backup refs.
+/// </summary>
+internal sealed partial class IssueMerge(
+    WorktreeConfig config, IOperationHost host, TrustStore trust, MergeSession session, MergeOptions options,
+    IssueToMerge issue, MergeStrategy strategy, string baseName)
+{
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<MergePolicy> _policies = [];
+    private readonly string _root = session.Root;
+    private string _baseBefore = "";
+
+    public MergeResult Run(Action<string> phase)
+    {
+        phase("checking");
+        if (issue.Branch == baseName)
+            throw new WorktreeToolsException("SameBranch", ErrorKind.InvalidArgument, $"Issue {issue.Issue}'s branch is '{baseName}' itself; nothing to merge.", issue.Branch);
+        var branchTip = GitQueries.BranchTip(_root, issue.Branch, "BranchNotFound", "issue");
+        _baseBefore = GitQueries.BranchTip(_root, baseName, "BaseNotFound", "base");
+        var worktrees = GitWorktree.List(_root);
+        var issueWorktree = issue.WorktreePath is { } p ? RepositoryInfo.Normalize(p) : CheckoutOf(worktrees, issue.Branch);
+        var baseCheckout = CheckoutOf(worktrees, baseName);
+        MergeChecklist.EnsureNoOperationInProgress(_root, baseCheckout, issueWorktree);
+        MergeChecklist.EnsureClean(issueWorktree, issue.Issue);
+        var remote = options.Remote ?? config.Worktrees.Remote;
+        if (options.Push && !GitQueries.HasRemote(_root, remote))
+            throw new WorktreeToolsException("RemoteNotFound", ErrorKind.ObjectNotFound, $"Cannot push: the repository has no remote '{remote}'.", remote);
+        var test = options.NoTest ? null
+            : options.Test is { Length: > 0 } t ? MergeCommand.Explicit("-Test", t)
+            : config.Merge.Test is { } ct ? MergeCommand.FromConfig(config, trust, ct) : null;
+        var afterMerge = !options.NoAfterMerge && config.Merge.AfterMerge is { } am ? MergeCommand.FromConfig(config, trust, am) : null;
+
+        var dryRun = !host.ShouldProcess($"{issue.Branch} -> {baseName}", $"Merge issue {issue.Issue} ({strategy})");
+        var baseState = RemoteBase.Prepare(_root, baseName, baseCheckout, remote, fetch: !dryRun && !options.NoFetch, dryRun);
+        var b0 = baseState.Tip;
+        _baseBefore = dryRun ? _baseBefore : b0;
+        if (baseState.Note is not null) host.Verbose(baseState.Note);
+
+        var picks = strategy == MergeStrategy.CherryPick ? ResolvePicks(b0, branchTip) : [];
+        var incoming = strategy == MergeStrategy.CherryPick ? GitQueries.Describe(_root, picks) : GitQueries.Commits(_root, b0 + ".." + branchTip);
+        if (incoming.Count == 0)
+            return Result(MergeStatus.UpToDate, _baseBefore, $"'{baseName}' already contains everything on '{issue.Branch}'.");
+        if (dryRun) return Forecast(b0, branchTip, incoming, test, baseState.Note);
+
+        phase("building the merge");
+        var tokens = Tokens(branchTip, b0);
+        var runner = new MergeCommandRunner(LogPath(), tokens, Environment(), host.Cancellation);
+        var staging = session.Staging(b0);
+        var lockfiles = new LockfilePolicy(config.Merge.Lockfiles,
+            () => config.Merge.Lockfiles.Regenerate is { } rc ? MergeCommand.FromConfig(config, trust, rc) : null, runner);
+        var builder = new StagedBuilder(staging, new MigrationPolicy(config.Merge.Migrations),
+            new ConflictDriver(lockfiles, BaseSide.Ours, baseName, _policies), _policies);
+        var input = new StagedMergeInput(baseName, b0, branchTip, picks,
+            Template.Expand(options.Message ?? config.Merge.Message, tokens),
+            SquashMessage(tokens, b0, branchTip),
+            $"chore({tokens["name"]}): renumber migrations to follow {baseName}");
+        var built = builder.Build(strategy, input);
+        if (built.Result is null) return Conflicted(built.Drive, runner);
+        if (built.Result == b0)
+            return Result(MergeStatus.UpToDate, b0, $"'{baseName}' already contains the changes of '{issue.Branch}'.", runner);
+        var merged = built.Result;
+
+        if (test is not null)
+        {
+            phase("testing");
+            var exit = runner.Run(test, staging.Path, "test");
+            if (exit != 0)
+                return Result(MergeStatus.TestFailed, b0, $"The test gate '{test}' failed (exit code {exit}) on the merged result; '{baseName}' was not changed. Log: {runner.LogPath}",
+                    runner) with { TestExitCode = exit };
+        }
+        host.Cancellation.ThrowIfCancellationRequested();
+        BranchMover.EnsureSafe(_root, baseName, baseCheckout, b0, merged, "BaseCheckoutDirty");
+
+        var backup = BackupRefs.NewPrefix(issue.Issue);
+        var saved = new Dictionary<string, string> { ["base"] = b0, ["branch"] = branchTip, ["result"] = merged };
+        BackupRefs.Save(_root, backup, saved, $"worktree-tools: before merging issue {issue.Issue} into {baseName}");
+
+        var pushed = false;
+        if (options.Push)
+        {
+            phase("pushing");
+            var push = RemotePush.Push(_root, remote, PushUpdates(remote, merged, built.IssueTip, branchTip));
+            if (!push.Accepted)
+                return Result(MergeStatus.PushRejected, b0,
+                    $"'{remote}' rejected the push ({push.Detail}); nothing changed locally. The merged result is kept at {backup}/result; " +
+                    "merge again to build it on the remote's new tip.", runner) with { BackupRef = backup };
+            pushed = true;
+        }
+
+        phase($"moving {baseName}");
+        BranchMover.Move(_root, baseName, baseCheckout, b0, merged, $"worktree-tools: merge issue {issue.Issue} ({strategy})", "BaseCheckoutDirty");
+        var notes = new List<string>();
+        if (built.IssueTip is { } rebased && rebased != branchTip) MoveIssueBranch(issueWorktree, branchTip, rebased, notes);
+        if (afterMerge is not null) RunAfterMerge(afterMerge, baseCheckout, runner, notes);
+
+        var commits = GitQueries.Commits(_root, b0 + ".." + merged);
+        var message = $"Merged {commits.Count} commit(s) of '{issue.Branch}' into '{baseName}' ({strategy})" +
+                      (pushed ? $" and pushed to '{remote}'" : "") + "." + string.Concat(notes.Select(n => " " + n));
+        return Result(MergeStatus.Merged, merged, message, runner) with
+        {
+            Commits = commits,
+            BackupRef = backup,
+            Pushed = pushed,
+            Undo = baseCheckout is not null
+                ? $"git -C \"{baseCheckout}\" reset --keep {b0}"
+                : $"git update-ref refs/heads/{baseName} {b0} {merged}",
+        };
+    }
+
+    private MergeResult Forecast(string b0, string branchTip, IReadOnlyList<MergeCommit> incoming, MergeCommand? test, string? baseNote)
+    {
+        var conflicts = MergeForecast.Run(_root, [(b0, branchTip)])[0].ConflictFiles.Order(StringComparer.Ordinal).ToList();
+        var renames = new MigrationPolicy(config.Merge.Migrations).Plan(_root, b0, GitQueries.MergeBase(_root, b0, branchTip) ?? b0, branchTip);
+        if (renames.Count > 0)
+        {
+            var renamed = renames.Select(r => r.Old).ToHashSet();
+            conflicts.RemoveAll(renamed.Contains);
+            _policies.Add(new MergePolicy("Migrations", $"would renumber {renames.Count} migration(s) to follow {baseName}", renames));
+        }
+        if (LockfilePolicy.OnlyLockfiles(config.Merge.Lockfiles, conflicts))
+        {
+            _policies.Add(new MergePolicy("Lockfile", $"{string.Join(", ", conflicts)}: would take {baseName}'s and regenerate"));
+            conflicts.Clear();
+        }
+        var would = conflicts.Count == 0 ? MergeStatus.WouldMerge : MergeStatus.WouldConflict;
+        var message = (would == MergeStatus.WouldMerge
+                          ? $"Would merge {incoming.Count} commit(s) of '{issue.Branch}' into '{baseName}' ({strategy})"
+                          : $"Would stop on conflicts in {MergeChecklist.Sample(conflicts)}")
+                      + (baseNote is null ? "" : $"; {baseNote}")
+                      + (test is null || would == MergeStatus.WouldConflict ? "" : $"; the test gate '{test}' would run first")
+                      + (strategy is MergeStrategy.Rebase or MergeStrategy.CherryPick ? " (forecast of the combined change; a commit-by-commit replay can stop elsewhere)" : "")
+                      + ". Nothing was changed.";
+        return Result(would, _baseBefore, message) with { Commits = incoming, ConflictFiles = conflicts };
+    }
+
+    private MergeResult Conflicted(DriveOutcome drive, MergeCommandRunner runner)
+    {
+        var at = drive.StoppedAt is null ? "" : $" at commit {drive.StoppedAt[..10]}";
+        var message = $"Conflicts{at} in {MergeChecklist.Sample(drive.ConflictFiles)}; '{baseName}' was not changed." +
+                      (drive.Detail is null ? "" : " " + drive.Detail) +
+                      $" Resolve them in the issue worktree (for example Sync-IssueWorktree {issue.Issue}) and merge again.";
+        return Result(MergeStatus.Conflicted, _baseBefore, message, runner) with { ConflictFiles = drive.ConflictFiles, ConflictCommit = drive.StoppedAt };
+    }
+
+    private MergeResult Result(MergeStatus status, string baseAfter, string message, MergeCommandRunner? runner = null) => new()
+    {
+        Issue = issue.Issue,
+        Branch = issue.Branch,
+        Strategy = strategy,
+        Status = status,
+        Into = baseName,
+        BaseBefore = _baseBefore,
+        BaseAfter = baseAfter,
+        Policies = _policies.ToList(),
+        Duration = _clock.Elapsed,
+        LogPath = runner is { Used: true } ? runner.LogPath : null,
+        Message = message,
+    };
+
+    /// <summary>The folder where <paramref name="branch"/> is checked out, or null.</summary>
+    private static string? CheckoutOf(IEnumerable<GitWorktree> worktrees, string branch) =>
+        worktrees.FirstOrDefault(w => !w.Bare && w.Branch == branch)?.Path;
+
+    /// <summary>CherryPick's commits: the ones asked for, or every non-merge commit of the branch not in the base.</summary>
+    private List<string> ResolvePicks(string b0, string branchTip)
+    {
+        if (issue.Commits.Count == 0)
+            return GitCli.Read(_root, ["rev-list", "--reverse", "--no-merges", b0 + ".." + branchTip]).Output
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        return issue.Commits.Select(c =>
+        {
+            var sha = GitQueries.ResolveCommit(_root, c)
+                ?? throw new WorktreeToolsException("CommitNotFound", ErrorKind.ObjectNotFound, $"'{c}' is not a commit of this repository.", c);
+            if (GitQueries.ParentCount(_root, sha) > 1)
+                throw new WorktreeToolsException("CannotPickMergeCommit", ErrorKind.InvalidArgument,
+                    $"'{c}' is a merge commit; pick the commits it brought in instead.", c);
+            return sha;
+        }).ToList();
+    }
+
+    private List<PushUpdate> PushUpdates(string remote, string merged, string? rebasedIssue, string branchTip)
+    {
+        var updates = new List<PushUpdate> { new(merged, baseName) };
+        if (rebasedIssue is not null && rebasedIssue != branchTip)
+            updates.Add(new PushUpdate(rebasedIssue, issue.Branch, GitQueries.ResolveCommit(_root, $"refs/remotes/{remote}/{issue.Branch}") ?? ""));
+        return updates;
+    }
+
+    /// <summary>Rebase: the issue branch becomes the rebased commits (its old tip is in the backup refs).</summary>
+    private void MoveIssueBranch(string? issueWorktree, string from, string to, List<string> notes)
+    {
+        try
+        {
+            BranchMover.Move(_root, issue.Branch, issueWorktree, from, to, $"worktree-tools: rebase issue {issue.Issue} onto {baseName}", "IssueWorktreeDirty");
+            notes.Add($"'{issue.Branch}' now points at the rebased commits.");
+        }
+        catch (WorktreeToolsException ex)
+        {
+            host.Warning($"'{baseName}' has the merge, but '{issue.Branch}' was left where it was: {ex.Message}");
+            notes.Add($"'{issue.Branch}' was left at its old tip ({ex.ErrorId}).");
+        }
+    }
+
+    private void RunAfterMerge(MergeCommand command, string? baseCheckout, MergeCommandRunner runner, List<string> notes)
+    {
+        if (baseCheckout is null)
+        {
+            _policies.Add(new MergePolicy("AfterMerge", $"'{command}' not run: '{baseName}' is not checked out anywhere"));
+            return;
+        }
+        var exit = runner.Run(command, baseCheckout, "after-merge");
+        _policies.Add(new MergePolicy("AfterMerge", $"'{command}' ran in {baseCheckout} (exit code {exit})"));
+        if (exit == 0) return;
+        host.Warning($"The after-merge command '{command}' failed (exit code {exit}); the merge itself is done. Log: {runner.LogPath}");
+        notes.Add($"The after-merge command failed (exit code {exit}).");
+    }
+
+    private Dictionary<string, string> Tokens(string branchTip, string b0)
+    {
+        var repo = Path.GetFileName(_root);
+        var tokens = new Dictionary<string, string>(issue.TemplateValues)
+        {
+            ["repo"] = repo,
+            ["issue"] = issue.Issue,
+            ["branch"] = issue.Branch,
+            ["base"] = baseName,
+            ["subject"] = Subject(b0, branchTip),
+        };
+        tokens["name"] = Template.Expand(config.Worktrees.Name, tokens);
+        return tokens;
+    }
+
+    /// <summary>
+    /// Squash: <c>merge.squashMessage</c> with {subject} = the subject of the branch's oldest commit (a conventional
+    /// <c>type(scope):</c> prefix dropped, since the template adds its own); more than one commit are listed in the body.
+    /// </summary>
+    private string SquashMessage(IReadOnlyDictionary<string, string> tokens, string b0, string branchTip)
+    {
+        var subject = Template.Expand(options.Message ?? config.Merge.SquashMessage, tokens);
+        var commits = GitQueries.Commits(_root, "--no-merges", b0 + ".." + branchTip);
+        return commits.Count <= 1 ? subject : subject + "\n\n" + string.Join("\n", commits.Select(c => "* " + c.Subject));
+    }
+
+    private string Subject(string b0, string branchTip)
+    {
+        var first = GitQueries.Commits(_root, "--no-merges", b0 + ".." + branchTip).FirstOrDefault()?.Subject;
+        var subject = first is null ? "" : ConventionalPrefix().Replace(first, "").Trim();
+        return subject.Length > 0 ? subject : $"issue {issue.Issue}";
+    }
+
+    private Dictionary<string, string?> Environment() => new()
+    {
+        ["WORKTREE_TOOLS_ISSUE"] = issue.Issue,
+        ["WORKTREE_TOOLS_BRANCH"] = issue.Branch,
+        ["WORKTREE_TOOLS_BASE"] = baseName,
+        ["WORKTREE_TOOLS_REPOSITORY"] = _root,
+    };
+
+    private string LogPath() => Path.Combine(ToolPaths.RepositoryStateDirectory(_root), "logs",
+        $"merge-{string.Concat(issue.Issue.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'))}-{DateTime.Now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}.log");
+
+    [GeneratedRegex(@"^\w+(\([^)]*\))?!?:\s*")]
+    private static partial Regex ConventionalPrefix();
+}
