@@ -44,33 +44,33 @@ internal sealed partial class IssueMerge(
         var afterMerge = !options.NoAfterMerge && config.Merge.AfterMerge is { } am ? MergeCommand.FromConfig(config, trust, am) : null;
 
         var dryRun = !host.ShouldProcess($"{issue.Branch} -> {baseName}", $"Merge issue {issue.Issue} ({strategy})");
-        var baseState = RemoteBase.Prepare(_root, baseName, baseCheckout, remote, fetch: !dryRun && !options.NoFetch, dryRun);
-        var b0 = baseState.Tip;
-        _baseBefore = dryRun ? _baseBefore : b0;
+        var baseState = RemoteBase.ReadForMerge(_root, baseName, baseCheckout, remote, fetch: !dryRun && !options.NoFetch);
+        _baseBefore = baseState.Local;
+        var onto = baseState.Newest;
         if (baseState.Note is not null) host.Verbose(baseState.Note);
 
-        var picks = strategy == MergeStrategy.CherryPick ? ResolvePicks(b0, branchTip) : [];
-        var incoming = strategy == MergeStrategy.CherryPick ? GitQueries.Describe(_root, picks) : GitQueries.Commits(_root, b0 + ".." + branchTip);
+        var picks = strategy == MergeStrategy.CherryPick ? ResolvePicks(onto, branchTip) : [];
+        var incoming = strategy == MergeStrategy.CherryPick ? GitQueries.Describe(_root, picks) : GitQueries.Commits(_root, onto + ".." + branchTip);
         if (incoming.Count == 0)
             return Result(MergeStatus.UpToDate, _baseBefore, $"'{baseName}' already contains everything on '{issue.Branch}'.");
-        if (dryRun) return Forecast(b0, branchTip, incoming, test, baseState.Note);
+        if (dryRun) return Forecast(onto, branchTip, incoming, test, baseState.Note);
 
         phase("building the merge");
-        var tokens = Tokens(branchTip, b0);
+        var tokens = Tokens(branchTip, onto);
         var runner = new MergeCommandRunner(LogPath(), tokens, Environment(), host.Cancellation);
-        var staging = session.Staging(b0);
+        var staging = session.Staging(onto);
         var lockfiles = new LockfilePolicy(config.Merge.Lockfiles,
             () => config.Merge.Lockfiles.Regenerate is { } rc ? MergeCommand.FromConfig(config, trust, rc) : null, runner);
         var builder = new StagedBuilder(staging, new MigrationPolicy(config.Merge.Migrations),
             new ConflictDriver(lockfiles, BaseSide.Ours, baseName, _policies), _policies);
-        var input = new StagedMergeInput(baseName, b0, branchTip, picks,
+        var input = new StagedMergeInput(baseName, onto, branchTip, picks,
             Template.Expand(options.Message ?? config.Merge.Message, tokens),
-            SquashMessage(tokens, b0, branchTip),
+            SquashMessage(tokens, onto, branchTip),
             $"chore({tokens["name"]}): renumber migrations to follow {baseName}");
         var built = builder.Build(strategy, input);
         if (built.Result is null) return Conflicted(built.Drive, runner);
-        if (built.Result == b0)
-            return Result(MergeStatus.UpToDate, b0, $"'{baseName}' already contains the changes of '{issue.Branch}'.", runner);
+        if (built.Result == onto)
+            return Result(MergeStatus.UpToDate, _baseBefore, $"'{baseName}' already contains the changes of '{issue.Branch}'.", runner);
         var merged = built.Result;
 
         if (test is not null)
@@ -78,14 +78,14 @@ internal sealed partial class IssueMerge(
             phase("testing");
             var exit = runner.Run(test, staging.Path, "test");
             if (exit != 0)
-                return Result(MergeStatus.TestFailed, b0, $"The test gate '{test}' failed (exit code {exit}) on the merged result; '{baseName}' was not changed. Log: {runner.LogPath}",
+                return Result(MergeStatus.TestFailed, _baseBefore, $"The test gate '{test}' failed (exit code {exit}) on the merged result; '{baseName}' was not changed. Log: {runner.LogPath}",
                     runner) with { TestExitCode = exit };
         }
         host.Cancellation.ThrowIfCancellationRequested();
-        BranchMover.EnsureSafe(_root, baseName, baseCheckout, b0, merged, "BaseCheckoutDirty");
+        BranchMover.EnsureSafe(_root, baseName, baseCheckout, _baseBefore, merged, "BaseCheckoutDirty");
 
         var backup = BackupRefs.NewPrefix(issue.Issue);
-        var saved = new Dictionary<string, string> { ["base"] = b0, ["branch"] = branchTip, ["result"] = merged };
+        var saved = new Dictionary<string, string> { ["base"] = _baseBefore, ["branch"] = branchTip, ["result"] = merged };
         BackupRefs.Save(_root, backup, saved, $"worktree-tools: before merging issue {issue.Issue} into {baseName}");
 
         var pushed = false;
@@ -94,19 +94,19 @@ internal sealed partial class IssueMerge(
             phase("pushing");
             var push = RemotePush.Push(_root, remote, PushUpdates(remote, merged, built.IssueTip, branchTip));
             if (!push.Accepted)
-                return Result(MergeStatus.PushRejected, b0,
+                return Result(MergeStatus.PushRejected, _baseBefore,
                     $"'{remote}' rejected the push ({push.Detail}); nothing changed locally. The merged result is kept at {backup}/result; " +
                     "merge again to build it on the remote's new tip.", runner) with { BackupRef = backup };
             pushed = true;
         }
 
         phase($"moving {baseName}");
-        BranchMover.Move(_root, baseName, baseCheckout, b0, merged, $"worktree-tools: merge issue {issue.Issue} ({strategy})", "BaseCheckoutDirty");
+        BranchMover.Move(_root, baseName, baseCheckout, _baseBefore, merged, $"worktree-tools: merge issue {issue.Issue} ({strategy})", "BaseCheckoutDirty");
         var notes = new List<string>();
         if (built.IssueTip is { } rebased && rebased != branchTip) MoveIssueBranch(issueWorktree, branchTip, rebased, notes);
         if (afterMerge is not null) RunAfterMerge(afterMerge, baseCheckout, runner, notes);
 
-        var commits = GitQueries.Commits(_root, b0 + ".." + merged);
+        var commits = GitQueries.Commits(_root, onto + ".." + merged);
         var message = $"Merged {commits.Count} commit(s) of '{issue.Branch}' into '{baseName}' ({strategy})" +
                       (pushed ? $" and pushed to '{remote}'" : "") + "." + string.Concat(notes.Select(n => " " + n));
         return Result(MergeStatus.Merged, merged, message, runner) with
@@ -115,15 +115,15 @@ internal sealed partial class IssueMerge(
             BackupRef = backup,
             Pushed = pushed,
             Undo = baseCheckout is not null
-                ? $"git -C \"{baseCheckout}\" reset --keep {b0}"
-                : $"git update-ref refs/heads/{baseName} {b0} {merged}",
+                ? $"git -C \"{baseCheckout}\" reset --keep {_baseBefore}"
+                : $"git update-ref refs/heads/{baseName} {_baseBefore} {merged}",
         };
     }
 
-    private MergeResult Forecast(string b0, string branchTip, IReadOnlyList<MergeCommit> incoming, MergeCommand? test, string? baseNote)
+    private MergeResult Forecast(string onto, string branchTip, IReadOnlyList<MergeCommit> incoming, MergeCommand? test, string? baseNote)
     {
-        var conflicts = MergeForecast.Run(_root, [(b0, branchTip)])[0].ConflictFiles.Order(StringComparer.Ordinal).ToList();
-        var renames = new MigrationPolicy(config.Merge.Migrations).Plan(_root, b0, GitQueries.MergeBase(_root, b0, branchTip) ?? b0, branchTip);
+        var conflicts = MergeForecast.Run(_root, [(onto, branchTip)])[0].ConflictFiles.Order(StringComparer.Ordinal).ToList();
+        var renames = new MigrationPolicy(config.Merge.Migrations).Plan(_root, onto, GitQueries.MergeBase(_root, onto, branchTip) ?? onto, branchTip);
         if (renames.Count > 0)
         {
             var renamed = renames.Select(r => r.Old).ToHashSet();
@@ -175,10 +175,10 @@ internal sealed partial class IssueMerge(
         worktrees.FirstOrDefault(w => !w.Bare && w.Branch == branch)?.Path;
 
     /// <summary>CherryPick's commits: the ones asked for, or every non-merge commit of the branch not in the base.</summary>
-    private List<string> ResolvePicks(string b0, string branchTip)
+    private List<string> ResolvePicks(string onto, string branchTip)
     {
         if (issue.Commits.Count == 0)
-            return GitCli.Read(_root, ["rev-list", "--reverse", "--no-merges", b0 + ".." + branchTip]).Output
+            return GitCli.Read(_root, ["rev-list", "--reverse", "--no-merges", onto + ".." + branchTip]).Output
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
         return issue.Commits.Select(c =>
         {
@@ -228,7 +228,7 @@ internal sealed partial class IssueMerge(
         notes.Add($"The after-merge command failed (exit code {exit}).");
     }
 
-    private Dictionary<string, string> Tokens(string branchTip, string b0)
+    private Dictionary<string, string> Tokens(string branchTip, string onto)
     {
         var repo = Path.GetFileName(_root);
         var tokens = new Dictionary<string, string>(issue.TemplateValues)
@@ -237,7 +237,7 @@ internal sealed partial class IssueMerge(
             ["issue"] = issue.Issue,
             ["branch"] = issue.Branch,
             ["base"] = baseName,
-            ["subject"] = Subject(b0, branchTip),
+            ["subject"] = Subject(onto, branchTip),
         };
         tokens["name"] = Template.Expand(config.Worktrees.Name, tokens);
         return tokens;
@@ -247,16 +247,16 @@ internal sealed partial class IssueMerge(
     /// Squash: <c>merge.squashMessage</c> with {subject} = the subject of the branch's oldest commit (a conventional
     /// <c>type(scope):</c> prefix dropped, since the template adds its own); more than one commit are listed in the body.
     /// </summary>
-    private string SquashMessage(IReadOnlyDictionary<string, string> tokens, string b0, string branchTip)
+    private string SquashMessage(IReadOnlyDictionary<string, string> tokens, string onto, string branchTip)
     {
         var subject = Template.Expand(options.Message ?? config.Merge.SquashMessage, tokens);
-        var commits = GitQueries.Commits(_root, "--no-merges", b0 + ".." + branchTip);
+        var commits = GitQueries.Commits(_root, "--no-merges", onto + ".." + branchTip);
         return commits.Count <= 1 ? subject : subject + "\n\n" + string.Join("\n", commits.Select(c => "* " + c.Subject));
     }
 
-    private string Subject(string b0, string branchTip)
+    private string Subject(string onto, string branchTip)
     {
-        var first = GitQueries.Commits(_root, "--no-merges", b0 + ".." + branchTip).FirstOrDefault()?.Subject;
+        var first = GitQueries.Commits(_root, "--no-merges", onto + ".." + branchTip).FirstOrDefault()?.Subject;
         var subject = first is null ? "" : ConventionalPrefix().Replace(first, "").Trim();
         return subject.Length > 0 ? subject : $"issue {issue.Issue}";
     }

@@ -1,49 +1,73 @@
+using System.Globalization;
 using WorktreeTools.Core.Git;
 
 namespace WorktreeTools.Core.Merging;
 
-/// <summary>The base branch as the merge will use it.</summary>
-/// <param name="Tip">The commit to merge onto (after a safe fast-forward to the remote, if one was needed).</param>
-/// <param name="Note">What was done or would be done to bring the base up to date, if anything.</param>
-internal sealed record BaseState(string Tip, string? Remote, string? Note);
+/// <summary>How the local base branch stands against its remote-tracking branch.</summary>
+internal enum BaseRelation { NoRemote, Same, LocalAhead, LocalBehind, Diverged }
+
+/// <summary>The base branch, locally and on its remote.</summary>
+internal sealed record BaseState(string Branch, string Local, string? Remote, string? RemoteTip, BaseRelation Relation, int Behind)
+{
+    /// <summary>The commit to build on: the remote's when the local base is strictly behind it, else the local one.</summary>
+    public string Newest => Relation == BaseRelation.LocalBehind ? RemoteTip! : Local;
+
+    public string? Note => Relation == BaseRelation.LocalBehind
+        ? $"'{Branch}' is {Behind} commit(s) behind '{Remote}/{Branch}': the merge is built on '{Remote}/{Branch}' and '{Branch}' moves past it"
+        : null;
+}
 
 /// <summary>
-/// The checklist's "base up to date with its remote": fetch the base, fast-forward a local base that is behind
-/// (only when its checkout allows it), refuse a base that diverged. Never merges onto a stale base silently.
+/// The checklist's "base up to date with its remote": fetch the base, build on the remote's tip when the local
+/// base is behind (the local base catches up when the merge lands, only if its checkout allows it), refuse a
+/// base that diverged. Never merges onto a stale base silently; never moves anything itself.
 /// </summary>
 internal static class RemoteBase
 {
-    public static BaseState Prepare(string root, string branch, string? checkout, string? remote, bool fetch, bool dryRun)
+    /// <summary>Reads the base against its remote-tracking branch, fetching it first when <paramref name="fetch"/> is set.</summary>
+    public static BaseState Read(string root, string branch, string? remote, bool fetch)
     {
         var local = GitQueries.BranchTip(root, branch, "BaseNotFound", "base");
-        if (remote is null || !GitQueries.HasRemote(root, remote)) return new BaseState(local, null, null);
+        if (remote is null || !GitQueries.HasRemote(root, remote)) return new BaseState(branch, local, null, null, BaseRelation.NoRemote, 0);
         var tracking = $"refs/remotes/{remote}/{branch}";
-        if (fetch && !Fetch(root, remote, branch, tracking)) return new BaseState(local, remote, null);
+        if (fetch && !Fetch(root, remote, branch, tracking)) return new BaseState(branch, local, remote, null, BaseRelation.NoRemote, 0);
         var remoteTip = GitQueries.ResolveCommit(root, tracking);
-        if (remoteTip is null || remoteTip == local || GitQueries.IsAncestor(root, remoteTip, local)) return new BaseState(local, remote, null);
+        if (remoteTip is null) return new BaseState(branch, local, remote, null, BaseRelation.NoRemote, 0);
+        if (remoteTip == local) return new BaseState(branch, local, remote, remoteTip, BaseRelation.Same, 0);
+        if (GitQueries.IsAncestor(root, remoteTip, local)) return new BaseState(branch, local, remote, remoteTip, BaseRelation.LocalAhead, 0);
+        var relation = GitQueries.IsAncestor(root, local, remoteTip) ? BaseRelation.LocalBehind : BaseRelation.Diverged;
+        var behind = int.Parse(GitCli.Read(root, ["rev-list", "--count", local + ".." + remoteTip]).Output.Trim(), CultureInfo.InvariantCulture);
+        return new BaseState(branch, local, remote, remoteTip, relation, behind);
+    }
 
-        if (!GitQueries.IsAncestor(root, local, remoteTip))
+    /// <summary>
+    /// <see cref="Read"/>, then the merge checklist: throws <c>BaseDiverged</c>, or <c>BaseBehindRemote</c> when the base is
+    /// behind and its checkout (<paramref name="checkout"/>) has local changes in files the remote changed.
+    /// </summary>
+    public static BaseState ReadForMerge(string root, string branch, string? checkout, string? remote, bool fetch)
+    {
+        var state = Read(root, branch, remote, fetch);
+        if (state.Relation == BaseRelation.Diverged)
             throw new WorktreeToolsException("BaseDiverged", ErrorKind.InvalidOperation,
                 $"'{branch}' and '{remote}/{branch}' have diverged: each has commits the other lacks. Bring them together first " +
                 $"(for example 'git pull --rebase' in the checkout of '{branch}'); nothing was changed.", branch,
                 recommendedAction: "git pull --rebase");
-        var behind = GitCli.Read(root, ["rev-list", "--count", local + ".." + remoteTip]).Output.Trim();
-        if (dryRun) return new BaseState(remoteTip, remote, $"'{branch}' is {behind} commit(s) behind '{remote}/{branch}' and would be fast-forwarded first");
+        if (state.Relation != BaseRelation.LocalBehind) return state;
         try
         {
-            BranchMover.Move(root, branch, checkout, local, remoteTip, $"worktree-tools: fast-forward {branch} to {remote}/{branch}", "BaseBehindRemote");
+            BranchMover.EnsureSafe(root, branch, checkout, state.Local, state.RemoteTip!, "BaseBehindRemote");
         }
-        catch (WorktreeToolsException ex) when (ex.ErrorId is "BaseBehindRemote" or "BaseMoved")
+        catch (WorktreeToolsException ex)
         {
             throw new WorktreeToolsException("BaseBehindRemote", ErrorKind.InvalidOperation,
-                $"'{branch}' is {behind} commit(s) behind '{remote}/{branch}' and cannot be fast-forwarded safely: {ex.Message}", branch, ex,
-                recommendedAction: $"git pull --ff-only (in the checkout of '{branch}')");
+                $"'{branch}' is {state.Behind} commit(s) behind '{remote}/{branch}' and cannot be brought up to date safely: {ex.Message}", branch, ex,
+                recommendedAction: $"git pull --ff-only (in the checkout of '{branch}', once its changes are committed or stashed)");
         }
-        return new BaseState(remoteTip, remote, $"fast-forwarded '{branch}' by {behind} commit(s) to '{remote}/{branch}'");
+        return state;
     }
 
     /// <summary>Fetches one branch into its remote-tracking ref; false when the remote does not have it. Throws <c>FetchFailed</c>.</summary>
-    public static bool Fetch(string root, string remote, string branch, string tracking)
+    private static bool Fetch(string root, string remote, string branch, string tracking)
     {
         var r = GitCli.Run(root, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, $"+refs/heads/{branch}:{tracking}"], check: false);
         if (r.Success) return true;

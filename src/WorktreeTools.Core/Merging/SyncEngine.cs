@@ -37,7 +37,8 @@ public sealed class SyncEngine
         var dryRun = !_host.ShouldProcess($"{options.Branch} ({worktree})", $"Sync issue {options.Issue} with {baseName} ({options.Strategy})");
 
         using var session = MergeSession.Open(root, options.LockTimeout, _host);
-        var (target, note) = Target(root, baseName, remote, fetch: !dryRun && !options.NoFetch);
+        var baseState = RemoteBase.Read(root, baseName, remote, fetch: !dryRun && !options.NoFetch);
+        var target = baseState.Newest;
         var before = GitQueries.Head(worktree);
         var policies = new List<MergePolicy>();
         SyncResult Result(SyncStatus status, string message) => new()
@@ -50,7 +51,7 @@ public sealed class SyncEngine
         if (GitQueries.IsAncestor(root, target, before))
             return Result(SyncStatus.UpToDate, $"'{options.Branch}' already contains '{baseName}'.");
         var behind = int.Parse(GitCli.Read(root, ["rev-list", "--count", before + ".." + target]).Output.Trim(), CultureInfo.InvariantCulture);
-        var suffix = note is null ? "" : $" ({note})";
+        var suffix = baseState.Relation == BaseRelation.LocalBehind ? $" ('{remote}/{baseName}' is newer than the local '{baseName}' and was used)" : "";
         if (dryRun) return Forecast(root, before, target) is { Count: > 0 } conflicts
             ? Result(SyncStatus.WouldConflict, $"Would stop on conflicts in {MergeChecklist.Sample(conflicts)}{suffix}. Nothing was changed.") with { Behind = behind, ConflictFiles = conflicts }
             : Result(SyncStatus.WouldSync, $"Would bring {behind} commit(s) of '{baseName}' into '{options.Branch}' ({options.Strategy}){suffix}. Nothing was changed.") with { Behind = behind };
@@ -96,18 +97,6 @@ public sealed class SyncEngine
                 $"{worktree} has '{(head.Length == 0 ? "a detached HEAD" : head.Replace("refs/heads/", "", StringComparison.Ordinal))}' checked out, not '{options.Branch}'.", worktree);
         MergeChecklist.EnsureNoOperationInProgress(worktree);
         MergeChecklist.EnsureClean(worktree, options.Issue);
-    }
-
-    /// <summary>The base commit to bring in: the local base, or its remote-tracking branch when that is strictly newer.</summary>
-    private static (string Tip, string? Note) Target(string root, string baseName, string remote, bool fetch)
-    {
-        var local = GitQueries.BranchTip(root, baseName, "BaseNotFound", "base");
-        if (!GitQueries.HasRemote(root, remote)) return (local, null);
-        var tracking = $"refs/remotes/{remote}/{baseName}";
-        if (fetch && !RemoteBase.Fetch(root, remote, baseName, tracking)) return (local, null);
-        var remoteTip = GitQueries.ResolveCommit(root, tracking);
-        if (remoteTip is null || remoteTip == local || !GitQueries.IsAncestor(root, local, remoteTip)) return (local, null);
-        return (remoteTip, $"'{remote}/{baseName}' is newer than the local '{baseName}' and was used");
     }
 
     private List<string> Forecast(string root, string head, string target)

@@ -16,7 +16,7 @@ public sealed class MergeDryRunTests
         repo.Engine().Merge(repo.Options() with { Push = true }, issues[0]);
         var migration = repo.Issue("105", ("migrations/0001_issue-105.sql", "x\n"));
         repo.PushFromElsewhere("remote.txt", "x\n");
-        repo.Git("fetch", "-q", "origin");                   // origin/main is ahead: the base would be fast-forwarded first
+        repo.Git("fetch", "-q", "origin");                   // origin/main is ahead: the merge would be built on it
         repo.PushFromElsewhere("remote-2.txt", "y\n");       // a dry run does not fetch: origin/main must stay where it is
         var before = MergeRepo.Snapshot(repo.Root);
         var refs = repo.Refs();
@@ -30,7 +30,7 @@ public sealed class MergeDryRunTests
         Assert.Equal(["src/a.txt"], results[1].ConflictFiles);
         Assert.Single(results[0].Commits);
         Assert.Contains("test gate 'false' would run", results[0].Message);
-        Assert.Contains("would be fast-forwarded", results[0].Message);
+        Assert.Contains("behind 'origin/main'", results[0].Message);
         Assert.Equal([new FileRename("migrations/0001_issue-105.sql", "migrations/0002_issue-105.sql")], results[2].Policies.Single().Renames);
         Assert.All(results, r => Assert.Equal(r.BaseBefore, r.BaseAfter));
         Assert.Equal(before, MergeRepo.Snapshot(repo.Root));

@@ -64,16 +64,17 @@ public sealed class MergeRemoteTests
     }
 
     [Fact]
-    public void A_base_behind_its_remote_is_fast_forwarded_before_merging()
+    public void A_base_behind_its_remote_gets_the_merge_built_on_the_remotes_tip()
     {
         using var repo = new MergeRepo();
         var issue = repo.ThreeIssues()[0];
+        var local = repo.Tip();
         var remoteTip = repo.PushFromElsewhere("remote.txt", "from the remote\n");
 
         var result = repo.Engine().Merge(repo.Options(MergeStrategy.Merge), issue);
 
         Assert.Equal(MergeStatus.Merged, result.Status);
-        Assert.Equal(remoteTip, result.BaseBefore);
+        Assert.Equal(local, result.BaseBefore);     // where main really was: the undo puts it back there
         Assert.Equal(remoteTip, repo.Git("rev-parse", result.BaseAfter + "^1"));
         Assert.Equal("from the remote\n", File.ReadAllText(Path.Combine(repo.Root, "remote.txt")));
     }
@@ -91,7 +92,22 @@ public sealed class MergeRemoteTests
         var ex = Assert.Throws<WorktreeToolsException>(() => repo.Engine().Merge(repo.Options(), issue));
 
         Assert.Equal("BaseBehindRemote", ex.ErrorId);
+        Assert.Contains("src/b.txt", ex.Message);
         Assert.Equal(local, repo.Tip());
+        Assert.Equal(before, MergeRepo.Snapshot(repo.Root));
+    }
+
+    [Fact]
+    public void A_conflict_on_a_base_behind_its_remote_leaves_the_local_base_where_it_was()
+    {
+        using var repo = new MergeRepo();
+        var issue = repo.Issue("101", ("src/a.txt", "a1 by 101\na2\na3\n"));
+        repo.PushFromElsewhere("src/a.txt", "a1 on the remote\na2\na3\n");
+        var before = MergeRepo.Snapshot(repo.Root);
+
+        var result = repo.Engine().Merge(repo.Options(MergeStrategy.Merge), issue);
+
+        Assert.Equal(MergeStatus.Conflicted, result.Status);
         Assert.Equal(before, MergeRepo.Snapshot(repo.Root));
     }
 
