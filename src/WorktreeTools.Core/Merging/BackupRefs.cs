@@ -24,7 +24,8 @@ public static class BackupRefs
         GitCli.Run(root, ["update-ref", "-m", reason, "--stdin"], stdin: script.ToString());
     }
 
-    private static string Sanitize(string issue)
+    /// <summary>An issue id as one safe ref and file name component.</summary>
+    internal static string Sanitize(string issue)
     {
         var s = new string(issue.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()).Trim('-');
         return s.Length == 0 ? "issue" : s;

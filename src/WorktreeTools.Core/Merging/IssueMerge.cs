@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using WorktreeTools.Configuration;
 using WorktreeTools.Core.Config;
@@ -23,9 +22,49 @@ internal sealed partial class IssueMerge(
     private readonly string _root = session.Root;
     private string _baseBefore = "";
 
+    /// <summary>What the checklist found out about the issue, its base and the commands to run.</summary>
+    private sealed record Checked(string BranchTip, string? IssueWorktree, string? BaseCheckout, string Remote, MergeCommand? Test, MergeCommand? AfterMerge);
+
     public MergeResult Run(Action<string> phase)
     {
         phase("checking");
+        var c = Check();
+        var dryRun = !host.ShouldProcess($"{issue.Branch} -> {baseName}", $"Merge issue {issue.Issue} ({strategy})");
+        var baseState = RemoteBase.ReadForMerge(_root, baseName, c.BaseCheckout, c.Remote, fetch: !dryRun && !options.NoFetch);
+        _baseBefore = baseState.Local;
+        var onto = baseState.Newest;
+        if (baseState.Note is not null) host.Verbose(baseState.Note);
+
+        var picks = strategy == MergeStrategy.CherryPick ? ResolvePicks(onto, c.BranchTip) : [];
+        var incoming = strategy == MergeStrategy.CherryPick ? GitQueries.Describe(_root, picks) : GitQueries.Commits(_root, onto + ".." + c.BranchTip);
+        if (incoming.Count == 0)
+            return Result(MergeStatus.UpToDate, _baseBefore, $"'{baseName}' already contains everything on '{issue.Branch}'.");
+        if (dryRun) return Forecast(onto, c.BranchTip, incoming, c.Test, baseState.Note);
+
+        phase("building the merge");
+        var runner = MergeCommandRunner.For(config, _root, "merge", issue.Issue, issue.Branch, baseName, issue.TemplateValues, host.Cancellation);
+        var staging = session.Staging(onto);
+        var built = Build(staging, runner, onto, c.BranchTip, picks);
+        if (built.Result is null) return Conflicted(built.Drive, runner);
+        if (built.Result == onto)
+            return Result(MergeStatus.UpToDate, _baseBefore, $"'{baseName}' already contains the changes of '{issue.Branch}'.", runner);
+
+        if (c.Test is not null)
+        {
+            phase("testing");
+            var exit = runner.Run(c.Test, staging.Path, "test");
+            if (exit != 0)
+                return Result(MergeStatus.TestFailed, _baseBefore,
+                    $"The test gate '{c.Test}' failed (exit code {exit}) on the merged result; '{baseName}' was not changed. Log: {runner.LogPath}", runner)
+                    with { TestExitCode = exit };
+        }
+        host.Cancellation.ThrowIfCancellationRequested();
+        return Land(phase, c, built, onto, runner);
+    }
+
+    /// <summary>The checklist, before anything is asked or changed: refs exist, nothing in progress, issue worktree clean, commands allowed.</summary>
+    private Checked Check()
+    {
         if (issue.Branch == baseName)
             throw new WorktreeToolsException("SameBranch", ErrorKind.InvalidArgument, $"Issue {issue.Issue}'s branch is '{baseName}' itself; nothing to merge.", issue.Branch);
         var branchTip = GitQueries.BranchTip(_root, issue.Branch, "BranchNotFound", "issue");
@@ -42,80 +81,62 @@ internal sealed partial class IssueMerge(
             : options.Test is { Length: > 0 } t ? MergeCommand.Explicit("-Test", t)
             : config.Merge.Test is { } ct ? MergeCommand.FromConfig(config, trust, ct) : null;
         var afterMerge = !options.NoAfterMerge && config.Merge.AfterMerge is { } am ? MergeCommand.FromConfig(config, trust, am) : null;
+        return new Checked(branchTip, issueWorktree, baseCheckout, remote, test, afterMerge);
+    }
 
-        var dryRun = !host.ShouldProcess($"{issue.Branch} -> {baseName}", $"Merge issue {issue.Issue} ({strategy})");
-        var baseState = RemoteBase.ReadForMerge(_root, baseName, baseCheckout, remote, fetch: !dryRun && !options.NoFetch);
-        _baseBefore = baseState.Local;
-        var onto = baseState.Newest;
-        if (baseState.Note is not null) host.Verbose(baseState.Note);
-
-        var picks = strategy == MergeStrategy.CherryPick ? ResolvePicks(onto, branchTip) : [];
-        var incoming = strategy == MergeStrategy.CherryPick ? GitQueries.Describe(_root, picks) : GitQueries.Commits(_root, onto + ".." + branchTip);
-        if (incoming.Count == 0)
-            return Result(MergeStatus.UpToDate, _baseBefore, $"'{baseName}' already contains everything on '{issue.Branch}'.");
-        if (dryRun) return Forecast(onto, branchTip, incoming, test, baseState.Note);
-
-        phase("building the merge");
-        var tokens = Tokens(branchTip, onto);
-        var runner = new MergeCommandRunner(LogPath(), tokens, Environment(), host.Cancellation);
-        var staging = session.Staging(onto);
+    /// <summary>Builds the merged result in the staging worktree, with the lockfile and migration policies.</summary>
+    private StagedOutcome Build(StagingWorktree staging, MergeCommandRunner runner, string onto, string branchTip, List<string> picks)
+    {
+        var own = GitQueries.Commits(_root, "--no-merges", onto + ".." + branchTip);
+        var tokens = new Dictionary<string, string>(runner.Tokens) { ["subject"] = Subject(own) };
         var lockfiles = new LockfilePolicy(config.Merge.Lockfiles,
             () => config.Merge.Lockfiles.Regenerate is { } rc ? MergeCommand.FromConfig(config, trust, rc) : null, runner);
         var builder = new StagedBuilder(staging, new MigrationPolicy(config.Merge.Migrations),
             new ConflictDriver(lockfiles, BaseSide.Ours, baseName, _policies), _policies);
-        var input = new StagedMergeInput(baseName, onto, branchTip, picks,
+        return builder.Build(strategy, new StagedMergeInput(baseName, onto, branchTip, picks,
             Template.Expand(options.Message ?? config.Merge.Message, tokens),
-            SquashMessage(tokens, onto, branchTip),
-            $"chore({tokens["name"]}): renumber migrations to follow {baseName}");
-        var built = builder.Build(strategy, input);
-        if (built.Result is null) return Conflicted(built.Drive, runner);
-        if (built.Result == onto)
-            return Result(MergeStatus.UpToDate, _baseBefore, $"'{baseName}' already contains the changes of '{issue.Branch}'.", runner);
-        var merged = built.Result;
+            SquashMessage(tokens, own),
+            $"chore({tokens["name"]}): renumber migrations to follow {baseName}"));
+    }
 
-        if (test is not null)
-        {
-            phase("testing");
-            var exit = runner.Run(test, staging.Path, "test");
-            if (exit != 0)
-                return Result(MergeStatus.TestFailed, _baseBefore, $"The test gate '{test}' failed (exit code {exit}) on the merged result; '{baseName}' was not changed. Log: {runner.LogPath}",
-                    runner) with { TestExitCode = exit };
-        }
-        host.Cancellation.ThrowIfCancellationRequested();
-        BranchMover.EnsureSafe(_root, baseName, baseCheckout, _baseBefore, merged, "BaseCheckoutDirty");
-
+    /// <summary>
+    /// The result is final: check the base checkout can take it, keep backup refs, push (a rejection changes nothing
+    /// local), move the base, then (Rebase) the issue branch, then run the after-merge command.
+    /// </summary>
+    private MergeResult Land(Action<string> phase, Checked c, StagedOutcome built, string onto, MergeCommandRunner runner)
+    {
+        var merged = built.Result!;
+        BranchMover.EnsureSafe(_root, baseName, c.BaseCheckout, _baseBefore, merged, "BaseCheckoutDirty");
         var backup = BackupRefs.NewPrefix(issue.Issue);
-        var saved = new Dictionary<string, string> { ["base"] = _baseBefore, ["branch"] = branchTip, ["result"] = merged };
-        BackupRefs.Save(_root, backup, saved, $"worktree-tools: before merging issue {issue.Issue} into {baseName}");
+        BackupRefs.Save(_root, backup, new Dictionary<string, string> { ["base"] = _baseBefore, ["branch"] = c.BranchTip, ["result"] = merged },
+            $"worktree-tools: before merging issue {issue.Issue} into {baseName}");
 
-        var pushed = false;
         if (options.Push)
         {
             phase("pushing");
-            var push = RemotePush.Push(_root, remote, PushUpdates(remote, merged, built.IssueTip, branchTip));
+            var push = RemotePush.Push(_root, c.Remote, PushUpdates(c.Remote, merged, built.IssueTip, c.BranchTip));
             if (!push.Accepted)
                 return Result(MergeStatus.PushRejected, _baseBefore,
-                    $"'{remote}' rejected the push ({push.Detail}); nothing changed locally. The merged result is kept at {backup}/result; " +
+                    $"'{c.Remote}' rejected the push ({push.Detail}); nothing changed locally. The merged result is kept at {backup}/result; " +
                     "merge again to build it on the remote's new tip.", runner) with { BackupRef = backup };
-            pushed = true;
         }
 
         phase($"moving {baseName}");
-        BranchMover.Move(_root, baseName, baseCheckout, _baseBefore, merged, $"worktree-tools: merge issue {issue.Issue} ({strategy})", "BaseCheckoutDirty");
+        BranchMover.Move(_root, baseName, c.BaseCheckout, _baseBefore, merged, $"worktree-tools: merge issue {issue.Issue} ({strategy})", "BaseCheckoutDirty");
         var notes = new List<string>();
-        if (built.IssueTip is { } rebased && rebased != branchTip) MoveIssueBranch(issueWorktree, branchTip, rebased, notes);
-        if (afterMerge is not null) RunAfterMerge(afterMerge, baseCheckout, runner, notes);
+        if (built.IssueTip is { } rebased && rebased != c.BranchTip) MoveIssueBranch(c.IssueWorktree, c.BranchTip, rebased, notes);
+        if (c.AfterMerge is not null) RunAfterMerge(c.AfterMerge, c.BaseCheckout, runner, notes);
 
         var commits = GitQueries.Commits(_root, onto + ".." + merged);
         var message = $"Merged {commits.Count} commit(s) of '{issue.Branch}' into '{baseName}' ({strategy})" +
-                      (pushed ? $" and pushed to '{remote}'" : "") + "." + string.Concat(notes.Select(n => " " + n));
+                      (options.Push ? $" and pushed to '{c.Remote}'" : "") + "." + string.Concat(notes.Select(n => " " + n));
         return Result(MergeStatus.Merged, merged, message, runner) with
         {
             Commits = commits,
             BackupRef = backup,
-            Pushed = pushed,
-            Undo = baseCheckout is not null
-                ? $"git -C \"{baseCheckout}\" reset --keep {_baseBefore}"
+            Pushed = options.Push,
+            Undo = c.BaseCheckout is not null
+                ? $"git -C \"{c.BaseCheckout}\" reset --keep {_baseBefore}"
                 : $"git update-ref refs/heads/{baseName} {_baseBefore} {merged}",
         };
     }
@@ -228,49 +249,21 @@ internal sealed partial class IssueMerge(
         notes.Add($"The after-merge command failed (exit code {exit}).");
     }
 
-    private Dictionary<string, string> Tokens(string branchTip, string onto)
-    {
-        var repo = Path.GetFileName(_root);
-        var tokens = new Dictionary<string, string>(issue.TemplateValues)
-        {
-            ["repo"] = repo,
-            ["issue"] = issue.Issue,
-            ["branch"] = issue.Branch,
-            ["base"] = baseName,
-            ["subject"] = Subject(onto, branchTip),
-        };
-        tokens["name"] = Template.Expand(config.Worktrees.Name, tokens);
-        return tokens;
-    }
-
     /// <summary>
     /// Squash: <c>merge.squashMessage</c> with {subject} = the subject of the branch's oldest commit (a conventional
     /// <c>type(scope):</c> prefix dropped, since the template adds its own); more than one commit are listed in the body.
     /// </summary>
-    private string SquashMessage(IReadOnlyDictionary<string, string> tokens, string onto, string branchTip)
+    private string SquashMessage(IReadOnlyDictionary<string, string> tokens, IReadOnlyList<MergeCommit> own)
     {
         var subject = Template.Expand(options.Message ?? config.Merge.SquashMessage, tokens);
-        var commits = GitQueries.Commits(_root, "--no-merges", onto + ".." + branchTip);
-        return commits.Count <= 1 ? subject : subject + "\n\n" + string.Join("\n", commits.Select(c => "* " + c.Subject));
+        return own.Count <= 1 ? subject : subject + "\n\n" + string.Join("\n", own.Select(c => "* " + c.Subject));
     }
 
-    private string Subject(string onto, string branchTip)
+    private string Subject(IReadOnlyList<MergeCommit> own)
     {
-        var first = GitQueries.Commits(_root, "--no-merges", onto + ".." + branchTip).FirstOrDefault()?.Subject;
-        var subject = first is null ? "" : ConventionalPrefix().Replace(first, "").Trim();
+        var subject = own.Count == 0 ? "" : ConventionalPrefix().Replace(own[0].Subject, "").Trim();
         return subject.Length > 0 ? subject : $"issue {issue.Issue}";
     }
-
-    private Dictionary<string, string?> Environment() => new()
-    {
-        ["WORKTREE_TOOLS_ISSUE"] = issue.Issue,
-        ["WORKTREE_TOOLS_BRANCH"] = issue.Branch,
-        ["WORKTREE_TOOLS_BASE"] = baseName,
-        ["WORKTREE_TOOLS_REPOSITORY"] = _root,
-    };
-
-    private string LogPath() => Path.Combine(ToolPaths.RepositoryStateDirectory(_root), "logs",
-        $"merge-{string.Concat(issue.Issue.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'))}-{DateTime.Now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}.log");
 
     [GeneratedRegex(@"^\w+(\([^)]*\))?!?:\s*")]
     private static partial Regex ConventionalPrefix();

@@ -31,36 +31,28 @@ internal sealed class LockfilePolicy(LockfileSettings settings, Func<MergeComman
         var stages = GitCli.Read(worktree, ["ls-files", "-u", "-z", "--", .. conflicts]).Output.Split('\0', StringSplitOptions.RemoveEmptyEntries);
         var withBase = stages.Select(s => s.Split('\t', 2)).Where(p => p.Length == 2 && p[0].Split(' ')[2] == stage).Select(p => p[1]).ToHashSet();
         if (!conflicts.All(withBase.Contains))
-            return new LockfileResolution(false, null, $"{string.Join(", ", conflicts.Where(c => !withBase.Contains(c)))} was deleted on {baseName}; the lockfile policy only regenerates lockfiles both sides have.");
+            return Failure($"{string.Join(", ", conflicts.Where(c => !withBase.Contains(c)))} was deleted on {baseName}; the lockfile policy only regenerates lockfiles both sides have.");
 
-        GitCli.Run(worktree, ["checkout", side == BaseSide.Ours ? "--ours" : "--theirs", "--", .. conflicts]);
-        var commands = new List<string>();
-        var configured = configuredRegenerate();
-        if (configured is not null)
-        {
-            if (!RunOne(configured, worktree, commands, out var failure)) return failure;
-        }
+        var runs = new List<(MergeCommand Command, string Dir)>();
+        if (configuredRegenerate() is { } configured) runs.Add((configured, worktree));
         else
-        {
             foreach (var lockfile in conflicts)
             {
-                var detected = PackageManager.ForLockfile(lockfile)?.InstallCommand;
-                if (detected is null)
-                    return new LockfileResolution(false, null, $"No regenerate command is configured for {lockfile} (merge.lockfiles.regenerate).");
-                var dir = Path.GetDirectoryName(Path.Combine(worktree, lockfile))!;
-                if (!RunOne(MergeCommand.Explicit("merge.lockfiles.regenerate", detected), dir, commands, out var failure)) return failure;
+                if (PackageManager.ForLockfile(lockfile) is not { } manager)
+                    return Failure($"No regenerate command is configured for {lockfile} (merge.lockfiles.regenerate).");
+                runs.Add((MergeCommand.Explicit("merge.lockfiles.regenerate", manager.InstallCommand), Path.GetDirectoryName(Path.Combine(worktree, lockfile))!));
             }
+
+        GitCli.Run(worktree, ["checkout", side == BaseSide.Ours ? "--ours" : "--theirs", "--", .. conflicts]);
+        foreach (var (command, dir) in runs)
+        {
+            var exit = runner.Run(command, dir, "regenerate");
+            if (exit != 0) return Failure($"The lockfile regenerate command '{command}' failed (exit code {exit}); see {runner.LogPath}.");
         }
         GitCli.Run(worktree, ["add", "--", .. conflicts]);
-        var detail = $"{string.Join(", ", conflicts)}: took {baseName}'s and regenerated with '{string.Join("', '", commands.Distinct())}'";
+        var detail = $"{string.Join(", ", conflicts)}: took {baseName}'s and regenerated with '{string.Join("', '", runs.Select(r => r.Command.Text).Distinct())}'";
         return new LockfileResolution(true, new MergePolicy("Lockfile", detail), null);
     }
 
-    private bool RunOne(MergeCommand command, string dir, List<string> ran, out LockfileResolution failure)
-    {
-        var exit = runner.Run(command, dir, "regenerate");
-        ran.Add(command.Text);
-        failure = new LockfileResolution(false, null, $"The lockfile regenerate command '{command.Text}' failed (exit code {exit}); see {runner.LogPath}.");
-        return exit == 0;
-    }
+    private static LockfileResolution Failure(string why) => new(false, null, why);
 }

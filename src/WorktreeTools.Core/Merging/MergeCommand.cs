@@ -1,3 +1,4 @@
+using System.Globalization;
 using WorktreeTools.Configuration;
 using WorktreeTools.Core.Config;
 using WorktreeTools.Core.Processes;
@@ -22,11 +23,35 @@ internal sealed record MergeCommand(string Key, string Text, bool Expand)
     public override string ToString() => Text;
 }
 
-/// <summary>Runs <see cref="MergeCommand"/>s for one issue, all output appended to one log file.</summary>
+/// <summary>
+/// Runs <see cref="MergeCommand"/>s for one issue, all output appended to one log file under the repository's state
+/// folder. Commands see <c>WORKTREE_TOOLS_ISSUE</c>, <c>_BRANCH</c>, <c>_BASE</c>, <c>_REPOSITORY</c> and <c>_PHASE</c>
+/// (test, regenerate, after-merge); configured ones may use {repo} {issue} {name} {branch} {base} {worktree} and the caller's tokens.
+/// </summary>
 internal sealed class MergeCommandRunner(string logPath, IReadOnlyDictionary<string, string> tokens,
     IReadOnlyDictionary<string, string?> environment, CancellationToken cancel)
 {
+    public static MergeCommandRunner For(WorktreeConfig config, string root, string kind, string issue, string branch, string baseName,
+        IReadOnlyDictionary<string, string> extraTokens, CancellationToken cancel)
+    {
+        var tokens = new Dictionary<string, string>(extraTokens)
+        {
+            ["repo"] = Path.GetFileName(root), ["issue"] = issue, ["branch"] = branch, ["base"] = baseName,
+        };
+        tokens["name"] = Template.Expand(config.Worktrees.Name, tokens);
+        var environment = new Dictionary<string, string?>
+        {
+            ["WORKTREE_TOOLS_ISSUE"] = issue, ["WORKTREE_TOOLS_BRANCH"] = branch, ["WORKTREE_TOOLS_BASE"] = baseName, ["WORKTREE_TOOLS_REPOSITORY"] = root,
+        };
+        var log = Path.Combine(ToolPaths.RepositoryStateDirectory(root), "logs",
+            $"{kind}-{BackupRefs.Sanitize(issue)}-{DateTime.Now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}.log");
+        return new MergeCommandRunner(log, tokens, environment, cancel);
+    }
+
     public string LogPath { get; } = logPath;
+
+    /// <summary>The template values (for messages such as the merge commit's).</summary>
+    public IReadOnlyDictionary<string, string> Tokens => tokens;
 
     /// <summary>True once any command has run (and so the log exists).</summary>
     public bool Used { get; private set; }

@@ -58,9 +58,7 @@ public sealed class SyncEngine
 
         var backup = BackupRefs.NewPrefix(options.Issue);
         BackupRefs.Save(root, backup, new Dictionary<string, string> { ["branch"] = before }, $"worktree-tools: before syncing issue {options.Issue}");
-        var runner = new MergeCommandRunner(LogPath(root, options.Issue), Tokens(root, options, baseName),
-            new Dictionary<string, string?> { ["WORKTREE_TOOLS_ISSUE"] = options.Issue, ["WORKTREE_TOOLS_BRANCH"] = options.Branch, ["WORKTREE_TOOLS_BASE"] = baseName },
-            _host.Cancellation);
+        var runner = MergeCommandRunner.For(_config, root, "sync", options.Issue, options.Branch, baseName, options.TemplateValues, _host.Cancellation);
         var lockfiles = new LockfilePolicy(_config.Merge.Lockfiles,
             () => _config.Merge.Lockfiles.Regenerate is { } rc ? MergeCommand.FromConfig(_config, _trust, rc) : null, runner);
         var rebase = options.Strategy == SyncStrategy.Rebase;
@@ -80,7 +78,7 @@ public sealed class SyncEngine
         var renames = new MigrationPolicy(_config.Merge.Migrations).Plan(worktree, target, target, "HEAD");
         if (renames.Count > 0)
         {
-            MigrationPolicy.Commit(worktree, renames, $"chore({Tokens(root, options, baseName)["name"]}): renumber migrations to follow {baseName}");
+            MigrationPolicy.Commit(worktree, renames, $"chore({runner.Tokens["name"]}): renumber migrations to follow {baseName}");
             policies.Add(new MergePolicy("Migrations", $"renumbered {renames.Count} migration(s) to follow {baseName}", renames));
         }
         return Result(SyncStatus.Synced, $"Brought {behind} commit(s) of '{baseName}' into '{options.Branch}' ({options.Strategy}){suffix}.")
@@ -124,17 +122,4 @@ public sealed class SyncEngine
             $"Conflicts{at} in {files}; '{options.Branch}' was put back where it was. Run Sync again with Stay to resolve them by hand.")
             with { ConflictFiles = drive.ConflictFiles, ConflictCommit = drive.StoppedAt };
     }
-
-    private Dictionary<string, string> Tokens(string root, SyncOptions options, string baseName)
-    {
-        var tokens = new Dictionary<string, string>(options.TemplateValues)
-        {
-            ["repo"] = Path.GetFileName(root), ["issue"] = options.Issue, ["branch"] = options.Branch, ["base"] = baseName,
-        };
-        tokens["name"] = Template.Expand(_config.Worktrees.Name, tokens);
-        return tokens;
-    }
-
-    private static string LogPath(string root, string issue) => Path.Combine(ToolPaths.RepositoryStateDirectory(root), "logs",
-        $"sync-{string.Concat(issue.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'))}-{DateTime.Now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}.log");
 }
