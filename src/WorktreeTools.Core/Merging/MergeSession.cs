@@ -3,9 +3,9 @@ using WorktreeTools.Core.State;
 namespace WorktreeTools.Core.Merging;
 
 /// <summary>
-/// One merge run on a repository (a single issue or a whole train): holds the per-repository merge lock so two
-/// merges never run at once, removes a staging worktree a killed run left behind, hands out the staging
-/// worktree, and removes it when the run ends — however it ends.
+/// One merge or sync run on a repository (a single issue or a whole train): holds the per-repository merge lock so
+/// two never run at once (the OS releases it if the process dies), hands out the staging worktree, and cleans it
+/// when the run ends — however it ends.
 /// </summary>
 internal sealed class MergeSession : IDisposable
 {
@@ -33,30 +33,24 @@ internal sealed class MergeSession : IDisposable
             throw new WorktreeToolsException("MergeInProgress", ErrorKind.ResourceBusy,
                 $"Another merge or sync of {root} is running (it holds {LockPath(root)}). Try again when it has finished.", root, ex);
         }
-        try
-        {
-            StagingWorktree.RemoveLeftover(root);
-            return new MergeSession(root, fileLock, host);
-        }
-        catch
-        {
-            fileLock.Dispose();
-            throw;
-        }
+        return new MergeSession(root, fileLock, host);
     }
 
-    /// <summary>The staging worktree with <paramref name="commit"/> checked out, created on first use.</summary>
+    /// <summary>The staging worktree with <paramref name="commit"/> checked out, opened on first use.</summary>
     public StagingWorktree Staging(string commit)
     {
-        if (_staging is null) _staging = StagingWorktree.Create(Root, commit);
+        if (_staging is null) _staging = StagingWorktree.Open(Root, commit);
         else _staging.Checkout(commit);
         return _staging;
     }
 
     public void Dispose()
     {
-        try { _staging?.Remove(); }
-        catch (WorktreeToolsException ex) { _host.Warning(ex.Message); }
+        try { _staging?.Clean(); }
+        catch (Exception ex) when (ex is WorktreeToolsException or IOException or UnauthorizedAccessException)
+        {
+            _host.Warning($"Could not clean the merge staging worktree (the next merge will): {ex.Message}");
+        }
         finally { _lock.Dispose(); }
     }
 }

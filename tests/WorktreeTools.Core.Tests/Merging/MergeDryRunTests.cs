@@ -36,7 +36,7 @@ public sealed class MergeDryRunTests
         Assert.Equal(before, MergeRepo.Snapshot(repo.Root));
         Assert.Equal(refs, repo.Refs());
         Assert.Equal(worktrees, repo.Git("worktree", "list", "--porcelain"));
-        Assert.False(repo.StagingExists());
+        Assert.True(repo.StagingIsClean());
     }
 
     [Fact]

@@ -37,13 +37,15 @@ public sealed class MergeInterruptionTests
         Assert.Equal(["Merge issue-101", "base files", "initial"], repo.FirstParentSubjects());
         Assert.Equal(repo.Tip(), repo.Git("rev-parse", "HEAD"));
         Assert.Equal("", repo.Git("status", "--porcelain"));
-        Assert.True(repo.StagingExists(), "the killed merge should have left its staging worktree behind");
+        Assert.True(Directory.Exists(repo.StagingPath), "the killed merge should have left its staging worktree behind");
+        // As if git itself had been killed while writing the staging index.
+        File.WriteAllText(Path.Combine(WorktreeTools.Core.Git.WorktreeStatus.GitDirOf(repo.StagingPath)!, "index.lock"), "");
 
         var results = repo.Engine().Train(repo.Options(MergeStrategy.Merge), issues[1..]);
 
         Assert.All(results, r => Assert.Equal(MergeStatus.Merged, r.Status));
         Assert.Equal(["Merge issue-103", "Merge issue-102", "Merge issue-101", "base files", "initial"], repo.FirstParentSubjects());
-        Assert.False(repo.StagingExists());
+        Assert.True(repo.StagingIsClean());
         Assert.Equal("", repo.Git("status", "--porcelain"));
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using WorktreeTools.Configuration;
+using WorktreeTools.Core.Git;
 using WorktreeTools.Core.Merging;
 using WorktreeTools.Merging;
 using WorktreeTools.Testing;
@@ -114,8 +115,16 @@ internal sealed class MergeRepo : IDisposable
 
     public int ParentCount(string commit) => Git("rev-list", "--parents", "-n", "1", commit).Split(' ').Length - 1;
 
-    public bool StagingExists() =>
-        Directory.Exists(StagingWorktree.PathFor(Root)) || Git("worktree", "list", "--porcelain").Contains("merge-staging");
+    public string StagingPath => StagingWorktree.PathFor(Root);
+
+    /// <summary>No staging worktree, or one that is detached, clean and in the middle of nothing.</summary>
+    public bool StagingIsClean()
+    {
+        if (!Directory.Exists(StagingPath)) return !Git("worktree", "list", "--porcelain").Contains("merge-staging");
+        return TestRepo.Run(StagingPath, "status", "--porcelain") == ""
+               && WorktreeStatus.InProgress(StagingPath) is null
+               && TestRepo.Run(StagingPath, "rev-parse", "--abbrev-ref", "HEAD") == "HEAD";
+    }
 
     /// <summary>A long-running process with its working directory in <paramref name="dir"/> (a dev server stand-in).</summary>
     public static Process StartSleeper(string dir)

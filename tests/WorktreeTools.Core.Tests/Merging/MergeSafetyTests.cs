@@ -36,7 +36,7 @@ public sealed class MergeSafetyTests
             Assert.Equal(repo.Tip("feature/issue-102"), result.ConflictCommit);
         Assert.Equal(before, MergeRepo.Snapshot(repo.Root));
         Assert.Equal(refs, repo.Refs());
-        Assert.False(repo.StagingExists());
+        Assert.True(repo.StagingIsClean());
     }
 
     [Fact]
@@ -151,7 +151,7 @@ public sealed class MergeSafetyTests
         Assert.Contains(local, ex.Message);
         Assert.Equal(before, MergeRepo.Snapshot(repo.Root));
         Assert.Equal(refs, repo.Refs());
-        Assert.False(repo.StagingExists());
+        Assert.True(repo.StagingIsClean());
     }
 
     [Fact]
@@ -229,6 +229,25 @@ public sealed class MergeSafetyTests
         watcher.Wait();
         Assert.Equal(before, MergeRepo.Snapshot(repo.Root));
         Assert.Equal(refs, repo.Refs());
-        Assert.False(repo.StagingExists());
+        Assert.True(repo.StagingIsClean());
+    }
+
+    [Fact]
+    public void A_damaged_or_missing_staging_worktree_is_recreated()
+    {
+        using var repo = new MergeRepo();
+        var issues = repo.ThreeIssues();
+        repo.Engine().Merge(repo.Options(), issues[0]);
+        Testing.TestRepo.ForceDelete(repo.StagingPath);                         // deleted behind git's back
+
+        Assert.Equal(MergeStatus.Merged, repo.Engine().Merge(repo.Options(), issues[1]).Status);
+
+        repo.Git("worktree", "remove", "--force", "--force", repo.StagingPath);
+        Directory.CreateDirectory(repo.StagingPath);
+        File.WriteAllText(Path.Combine(repo.StagingPath, "junk.txt"), "not a worktree\n");  // a folder git does not know
+
+        Assert.Equal(MergeStatus.Merged, repo.Engine().Merge(repo.Options(), issues[2]).Status);
+        Assert.True(repo.StagingIsClean());
+        Assert.Equal(["Merge issue-103", "Merge issue-102", "Merge issue-101", "base files", "initial"], repo.FirstParentSubjects());
     }
 }

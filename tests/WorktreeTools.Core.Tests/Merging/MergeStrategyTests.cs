@@ -29,7 +29,7 @@ public sealed class MergeStrategyTests
         Assert.Equal(repo.Tip(), repo.Git("rev-parse", "HEAD"));
         Assert.Equal("", repo.Git("status", "--porcelain"));
         Assert.Equal("a1 by 101\na2\na3\n", File.ReadAllText(Path.Combine(repo.Root, "src/a.txt")));
-        Assert.False(repo.StagingExists());
+        Assert.True(repo.StagingIsClean());
     }
 
     [Fact]
