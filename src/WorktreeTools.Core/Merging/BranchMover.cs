@@ -51,9 +51,10 @@ internal static class BranchMover
     /// <summary>Uncommitted tracked files the update changes, and files on disk (untracked or ignored) it would create.</summary>
     private static List<string> FilesInTheWay(string repositoryRoot, string worktree, string from, string to)
     {
-        var changed = GitQueries.ChangedPaths(repositoryRoot, from, to).ToHashSet(GitQueries.PathComparer);
+        var changes = GitQueries.Changes(repositoryRoot, from, to);
+        var changed = changes.Select(c => c.Path).ToHashSet(GitQueries.PathComparer);
         var inTheWay = WorktreeStatus.Read(worktree).Paths.Where(changed.Contains).ToList();
-        inTheWay.AddRange(GitQueries.ChangedPaths(repositoryRoot, from, to, "A").Where(p => Path.Exists(Path.Combine(worktree, p))));
+        inTheWay.AddRange(changes.Where(c => c.Status == 'A' && Path.Exists(Path.Combine(worktree, c.Path))).Select(c => c.Path));
         return inTheWay.Distinct(GitQueries.PathComparer).Order(StringComparer.Ordinal).ToList();
     }
 

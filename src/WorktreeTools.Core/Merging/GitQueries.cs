@@ -51,6 +51,15 @@ internal static class GitQueries
     public static List<string> ChangedPaths(string dir, string from, string to, string? filter = null) =>
         SplitZ(GitCli.Read(dir, ["diff", "--name-only", "--no-renames", "-z", .. filter is null ? Array.Empty<string>() : ["--diff-filter=" + filter], from, to, "--"]).Output);
 
+    /// <summary>Every changed path between two commits with its status letter (A, M, D, T; renames as D + A), from one <c>diff --name-status</c>.</summary>
+    public static List<(char Status, string Path)> Changes(string dir, string from, string to)
+    {
+        var fields = SplitZ(GitCli.Read(dir, ["diff", "--name-status", "--no-renames", "-z", from, to, "--"]).Output);
+        var changes = new List<(char, string)>(fields.Count / 2);
+        for (var i = 0; i + 1 < fields.Count; i += 2) changes.Add((fields[i][0], fields[i + 1]));
+        return changes;
+    }
+
     /// <summary>Paths with unresolved conflicts in a worktree, sorted.</summary>
     public static List<string> UnmergedPaths(string worktree) =>
         SplitZ(GitCli.Read(worktree, ["diff", "--name-only", "--diff-filter=U", "-z"]).Output).Distinct().Order(StringComparer.Ordinal).ToList();

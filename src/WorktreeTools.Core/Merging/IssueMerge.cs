@@ -106,6 +106,7 @@ internal sealed partial class IssueMerge(
     private MergeResult Land(Action<string> phase, Checked c, StagedOutcome built, string onto, MergeCommandRunner runner)
     {
         var merged = built.Result!;
+        // Checked before anything is written or pushed (and again by the move itself, right before it).
         BranchMover.EnsureSafe(_root, baseName, c.BaseCheckout, _baseBefore, merged, "BaseCheckoutDirty");
         var backup = BackupRefs.NewPrefix(issue.Issue);
         BackupRefs.Save(_root, backup, new Dictionary<string, string> { ["base"] = _baseBefore, ["branch"] = c.BranchTip, ["result"] = merged },
