@@ -8,28 +8,6 @@ namespace WorktreeTools.Core.Tests.Merging;
 /// <summary>The conflicts parallel work always produces, resolved by policy: lockfiles and numbered migrations.</summary>
 public sealed class MergePolicyTests
 {
-    /// <summary>A fake "pnpm install": the lockfile lists the dependencies in deps/, sorted — deterministic.</summary>
-    private static string Regenerate(MergeRepo repo) =>
-        repo.Script("regen.sh", "ls deps | sort > pnpm-lock.yaml");
-
-    private static MergeRepo LockfileRepo()
-    {
-        var repo = new MergeRepo();
-        repo.Repo.Write("deps/react", "1\n");
-        repo.Repo.Write("pnpm-lock.yaml", "react\n");
-        repo.Repo.Commit("lockfile");
-        return repo;
-    }
-
-    private static IssueToMerge Dep(MergeRepo repo, string issue, string dep)
-    {
-        var i = repo.Issue(issue);
-        repo.Commit(issue, "deps/" + dep, "1\n", $"feat(issue-{issue}): add {dep}");
-        File.WriteAllText(Path.Combine(repo.WorktreeOf(issue), "pnpm-lock.yaml"), $"react\n{dep}\n");
-        repo.Repo.Commit($"feat(issue-{issue}): lock {dep}", repo.WorktreeOf(issue));
-        return i;
-    }
-
     [Theory]
     [InlineData(MergeStrategy.Merge)]
     [InlineData(MergeStrategy.Squash)]
@@ -37,10 +15,10 @@ public sealed class MergePolicyTests
     [InlineData(MergeStrategy.CherryPick)]
     public void Lockfile_only_conflicts_are_resolved_by_regenerating(MergeStrategy strategy)
     {
-        using var repo = LockfileRepo();
-        var a = Dep(repo, "201", "left-pad");
-        var b = Dep(repo, "202", "right-pad");
-        var merge = new MergeSettings { Lockfiles = new LockfileSettings { Regenerate = MergeRepo.Command("merge.lockfiles.regenerate", Regenerate(repo)) } };
+        using var repo = MergeRepo.WithLockfile();
+        var a = repo.IssueAddingDependency("201", "left-pad");
+        var b = repo.IssueAddingDependency("202", "right-pad");
+        var merge = new MergeSettings { Lockfiles = repo.FakeRegenerate() };
 
         var results = repo.Engine(merge).Train(repo.Options(strategy), [a, b]);
 
@@ -58,12 +36,12 @@ public sealed class MergePolicyTests
     [Fact]
     public void A_lockfile_conflict_next_to_a_real_conflict_is_not_resolved()
     {
-        using var repo = LockfileRepo();
-        var a = Dep(repo, "201", "left-pad");
-        var b = Dep(repo, "202", "right-pad");
+        using var repo = MergeRepo.WithLockfile();
+        var a = repo.IssueAddingDependency("201", "left-pad");
+        var b = repo.IssueAddingDependency("202", "right-pad");
         repo.Commit("201", "src/a.txt", "a1 by 201\na2\na3\n", "201 edits a");
         repo.Commit("202", "src/a.txt", "a1 by 202\na2\na3\n", "202 edits a");
-        var merge = new MergeSettings { Lockfiles = new LockfileSettings { Regenerate = MergeRepo.Command("merge.lockfiles.regenerate", Regenerate(repo)) } };
+        var merge = new MergeSettings { Lockfiles = repo.FakeRegenerate() };
 
         var results = repo.Engine(merge).Train(repo.Options(MergeStrategy.Merge) with { ContinueOnError = true }, [a, b]);
 

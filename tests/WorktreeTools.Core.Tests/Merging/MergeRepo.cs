@@ -62,6 +62,29 @@ internal sealed class MergeRepo : IDisposable
         Issue("103", ("src/c.txt", "c1\nc2\nc3 by 103\n")),
     ];
 
+    /// <summary>A repository whose main has a pnpm lockfile listing the dependencies in deps/.</summary>
+    public static MergeRepo WithLockfile()
+    {
+        var repo = new MergeRepo();
+        repo.Repo.Write("deps/react", "1\n");
+        repo.Repo.Write("pnpm-lock.yaml", "react\n");
+        repo.Repo.Commit("lockfile");
+        return repo;
+    }
+
+    /// <summary>An issue that adds a dependency and updates the lockfile (two issues doing this conflict in the lockfile only).</summary>
+    public IssueToMerge IssueAddingDependency(string issue, string dependency)
+    {
+        var i = Issue(issue);
+        Commit(issue, "deps/" + dependency, "1\n", $"feat(issue-{issue}): add {dependency}");
+        Commit(issue, "pnpm-lock.yaml", $"react\n{dependency}\n", $"feat(issue-{issue}): lock {dependency}");
+        return i;
+    }
+
+    /// <summary>Lockfile settings whose regenerate command is a fake, deterministic "pnpm install": the sorted list of deps/.</summary>
+    public LockfileSettings FakeRegenerate() =>
+        new() { Regenerate = Command("merge.lockfiles.regenerate", Script("regen.sh", "ls deps | sort > pnpm-lock.yaml")) };
+
     public static WorktreeConfig Config(string root, MergeSettings? merge = null) =>
         new() { RepositoryRoot = root, Merge = merge ?? new MergeSettings() };
 

@@ -122,4 +122,23 @@ public sealed class SyncTests
         Assert.True(File.Exists(Path.Combine(repo.WorktreeOf("102"), "migrations/0003_issue-102-changes.sql")));
         Assert.Equal("", repo.Git("-C", repo.WorktreeOf("102"), "status", "--porcelain"));
     }
+
+    [Theory]
+    [InlineData(SyncStrategy.Rebase)]
+    [InlineData(SyncStrategy.Merge)]
+    public void A_lockfile_conflict_is_regenerated_from_the_bases_lockfile(SyncStrategy strategy)
+    {
+        using var repo = MergeRepo.WithLockfile();
+        var a = repo.IssueAddingDependency("201", "left-pad");
+        repo.IssueAddingDependency("202", "right-pad");
+        var merge = new MergeSettings { Lockfiles = repo.FakeRegenerate() };
+        repo.Engine(merge).Merge(repo.Options(), a);
+
+        var result = Engine(repo, merge).Sync(Options(repo, "202", strategy));
+
+        Assert.Equal(SyncStatus.Synced, result.Status);
+        Assert.Equal("Lockfile", Assert.Single(result.Policies).Name);
+        Assert.Equal("left-pad\nreact\nright-pad\n", File.ReadAllText(Path.Combine(repo.WorktreeOf("202"), "pnpm-lock.yaml")));
+        Assert.Equal("", repo.Git("-C", repo.WorktreeOf("202"), "status", "--porcelain"));
+    }
 }
