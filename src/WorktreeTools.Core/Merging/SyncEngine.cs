@@ -69,7 +69,17 @@ public sealed class SyncEngine
         var started = rebase
             ? GitCli.Run(worktree, ["-c", "rebase.autoStash=false", "rebase", "--no-update-refs", "--quiet", target], check: false)
             : GitCli.Run(worktree, ["merge", "--no-edit", "-m", message, target], check: false);
-        var drive = driver.Drive(worktree, operation, started);
+        DriveOutcome drive;
+        try
+        {
+            drive = driver.Drive(worktree, operation, started);
+        }
+        catch
+        {
+            // Ctrl+C or a failure (not a conflict): always back to where it was, even with Stay.
+            if (GitQueries.OperationInProgress(worktree) is not null) GitCli.Run(worktree, [operation, "--abort"], check: false);
+            throw;
+        }
         var logPath = runner.Used ? runner.LogPath : null;
         if (drive.Conflicted) return Conflicted(options, worktree, operation, before, drive, Result) with { BackupRef = backup, Behind = behind, LogPath = logPath };
         if (!rebase && GitQueries.OperationInProgress(worktree) == "merge")

@@ -141,4 +141,23 @@ public sealed class SyncTests
         Assert.Equal("left-pad\nreact\nright-pad\n", File.ReadAllText(Path.Combine(repo.WorktreeOf("202"), "pnpm-lock.yaml")));
         Assert.Equal("", repo.Git("-C", repo.WorktreeOf("202"), "status", "--porcelain"));
     }
+
+    [Fact]
+    public void A_failing_regenerate_command_puts_the_branch_back_even_with_Stay_when_it_throws()
+    {
+        using var repo = MergeRepo.WithLockfile();
+        var a = repo.IssueAddingDependency("201", "left-pad");
+        repo.IssueAddingDependency("202", "right-pad");
+        repo.Engine(new MergeSettings { Lockfiles = repo.FakeRegenerate() }).Merge(repo.Options(), a);
+        var before = repo.Tip("feature/issue-202");
+        // A repository-file command nobody approved: the policy cannot run it.
+        var merge = new MergeSettings { Lockfiles = new LockfileSettings { Regenerate = new ConfiguredCommand("merge.lockfiles.regenerate", "true", ConfigSource.Repository) } };
+
+        var ex = Assert.Throws<WorktreeToolsException>(() => Engine(repo, merge).Sync(Options(repo, "202") with { Stay = true }));
+
+        Assert.Equal("CommandNotApproved", ex.ErrorId);
+        Assert.Equal(before, repo.Git("-C", repo.WorktreeOf("202"), "rev-parse", "HEAD"));
+        Assert.Equal("feature/issue-202", repo.Git("-C", repo.WorktreeOf("202"), "symbolic-ref", "--short", "HEAD"));
+        Assert.Equal("", repo.Git("-C", repo.WorktreeOf("202"), "status", "--porcelain"));
+    }
 }
