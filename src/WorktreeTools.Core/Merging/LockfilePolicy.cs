@@ -1,0 +1,58 @@
+using WorktreeTools.Configuration;
+using WorktreeTools.Core.Git;
+using WorktreeTools.Merging;
+
+namespace WorktreeTools.Core.Merging;
+
+/// <summary>Which side of a conflict is the base: "ours" when building on the base, "theirs" when merging the base into a branch.</summary>
+internal enum BaseSide { Ours, Theirs }
+
+/// <summary>The outcome of trying the lockfile policy on a set of conflicts.</summary>
+internal sealed record LockfileResolution(bool Resolved, MergePolicy? Policy, string? Failure)
+{
+    public static readonly LockfileResolution NotApplicable = new(false, null, null);
+}
+
+/// <summary>
+/// The lockfile policy (the workflow document's "git checkout --ours pnpm-lock.yaml; pnpm install"): when every
+/// conflicted file is a lockfile, take the base's version, run the regenerate command (configured, or the
+/// package manager that owns the lockfile), stage the regenerated file and let the operation continue.
+/// </summary>
+internal sealed class LockfilePolicy(LockfileSettings settings, Func<MergeCommand?> configuredRegenerate, MergeCommandRunner runner)
+{
+    /// <summary>True when the policy is on and every one of <paramref name="conflicts"/> is a lockfile (also what the dry run predicts).</summary>
+    public static bool OnlyLockfiles(LockfileSettings settings, IReadOnlyCollection<string> conflicts) =>
+        settings.Enabled && conflicts.Count > 0 && conflicts.All(c => settings.Files.Contains(Path.GetFileName(c), StringComparer.Ordinal));
+
+    public LockfileResolution TryResolve(string worktree, IReadOnlyList<string> conflicts, BaseSide side, string baseName)
+    {
+        if (!OnlyLockfiles(settings, conflicts)) return LockfileResolution.NotApplicable;
+        var stage = side == BaseSide.Ours ? "2" : "3";
+        var stages = GitCli.Read(worktree, ["ls-files", "-u", "-z", "--", .. conflicts]).Output.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        var withBase = stages.Select(s => s.Split('\t', 2)).Where(p => p.Length == 2 && p[0].Split(' ')[2] == stage).Select(p => p[1]).ToHashSet();
+        if (!conflicts.All(withBase.Contains))
+            return Failure($"{string.Join(", ", conflicts.Where(c => !withBase.Contains(c)))} was deleted on {baseName}; the lockfile policy only regenerates lockfiles both sides have.");
+
+        var runs = new List<(MergeCommand Command, string Dir)>();
+        if (configuredRegenerate() is { } configured) runs.Add((configured, worktree));
+        else
+            foreach (var lockfile in conflicts)
+            {
+                if (PackageManager.ForLockfile(lockfile) is not { } manager)
+                    return Failure($"No regenerate command is configured for {lockfile} (merge.lockfiles.regenerate).");
+                runs.Add((MergeCommand.Explicit("merge.lockfiles.regenerate", manager.InstallCommand), Path.GetDirectoryName(Path.Combine(worktree, lockfile))!));
+            }
+
+        GitCli.Run(worktree, ["checkout", side == BaseSide.Ours ? "--ours" : "--theirs", "--", .. conflicts]);
+        foreach (var (command, dir) in runs)
+        {
+            var exit = runner.Run(command, dir, "regenerate");
+            if (exit != 0) return Failure($"The lockfile regenerate command '{command}' failed (exit code {exit}); see {runner.LogPath}.");
+        }
+        GitCli.Run(worktree, ["add", "--", .. conflicts]);
+        var detail = $"{string.Join(", ", conflicts)}: took {baseName}'s and regenerated with '{string.Join("', '", runs.Select(r => r.Command.Text).Distinct())}'";
+        return new LockfileResolution(true, new MergePolicy("Lockfile", detail), null);
+    }
+
+    private static LockfileResolution Failure(string why) => new(false, null, why);
+}

@@ -1,0 +1,96 @@
+using WorktreeTools.Core.Git;
+using WorktreeTools.Merging;
+
+namespace WorktreeTools.Core.Merging;
+
+/// <summary>What building a merge in the staging worktree produced.</summary>
+/// <param name="Result">The commit the base should move to (equal to the base tip when nothing came in); null on conflict.</param>
+/// <param name="IssueTip">Rebase: the rebased issue branch (the issue branch moves there too).</param>
+internal sealed record StagedOutcome(string? Result, DriveOutcome Drive, string? IssueTip = null);
+
+/// <summary>Everything one staged merge needs.</summary>
+internal sealed record StagedMergeInput(
+    string BaseName, string BaseTip, string IssueTip, IReadOnlyList<string> Picks,
+    string MergeMessage, string SquashMessage, string RenumberMessage);
+
+/// <summary>
+/// Builds the merged result of one issue in the staging worktree, for each strategy: Merge (<c>--no-ff</c>),
+/// Squash (one commit), Rebase (the issue's commits replayed on the base) and CherryPick (chosen commits).
+/// Numbered migrations are renumbered on the issue side first (a separate commit); lockfile conflicts are
+/// resolved by the driver. Nothing outside the staging worktree changes here.
+/// </summary>
+internal sealed class StagedBuilder(StagingWorktree staging, MigrationPolicy migrations, ConflictDriver driver, List<MergePolicy> policies)
+{
+    private string Dir => staging.Path;
+
+    public StagedOutcome Build(MergeStrategy strategy, StagedMergeInput input) => strategy switch
+    {
+        MergeStrategy.Merge => Merge(input),
+        MergeStrategy.Squash => Squash(input),
+        MergeStrategy.Rebase => Rebase(input),
+        MergeStrategy.CherryPick => CherryPick(input),
+        _ => throw new ArgumentOutOfRangeException(nameof(strategy)),
+    };
+
+    private StagedOutcome Merge(StagedMergeInput input)
+    {
+        var incoming = RenumberIssueSide(input);
+        staging.Checkout(input.BaseTip);
+        var drive = driver.Drive(Dir, "merge", GitCli.Run(Dir, ["merge", "--no-ff", "--no-commit", "--no-edit", incoming], check: false));
+        if (drive.Conflicted) return new StagedOutcome(null, drive);
+        if (GitQueries.OperationInProgress(Dir) != "merge") return new StagedOutcome(input.BaseTip, drive);
+        GitCli.Run(Dir, ["commit", "--quiet", "-m", input.MergeMessage]);
+        return new StagedOutcome(GitQueries.Head(Dir), drive);
+    }
+
+    private StagedOutcome Squash(StagedMergeInput input)
+    {
+        var incoming = RenumberIssueSide(input);
+        staging.Checkout(input.BaseTip);
+        var drive = driver.Drive(Dir, "merge", GitCli.Run(Dir, ["merge", "--squash", incoming], check: false));
+        if (drive.Conflicted) return new StagedOutcome(null, drive);
+        if (GitQueries.NothingStaged(Dir)) return new StagedOutcome(input.BaseTip, drive);
+        GitCli.Run(Dir, ["commit", "--quiet", "-m", input.SquashMessage]);
+        return new StagedOutcome(GitQueries.Head(Dir), drive);
+    }
+
+    private StagedOutcome Rebase(StagedMergeInput input)
+    {
+        var incoming = RenumberIssueSide(input);
+        staging.Checkout(incoming);
+        var drive = driver.Drive(Dir, "rebase", GitCli.Run(Dir, ["-c", "rebase.autoStash=false", "rebase", "--no-update-refs", "--quiet", input.BaseTip], check: false));
+        if (drive.Conflicted) return new StagedOutcome(null, drive);
+        var rebased = GitQueries.Head(Dir);
+        return new StagedOutcome(rebased, drive, rebased);
+    }
+
+    private StagedOutcome CherryPick(StagedMergeInput input)
+    {
+        staging.Checkout(input.BaseTip);
+        foreach (var commit in input.Picks)
+        {
+            var drive = driver.Drive(Dir, "cherry-pick", GitCli.Run(Dir, ["cherry-pick", commit], check: false));
+            if (drive.Conflicted) return new StagedOutcome(null, drive with { StoppedAt = drive.StoppedAt ?? commit });
+        }
+        var picked = GitQueries.Head(Dir);
+        return new StagedOutcome(Renumber(input, input.BaseTip, picked), DriveOutcome.Done);
+    }
+
+    /// <summary>The issue tip, or a renumbering commit on top of it when its new migrations collide with the base's.</summary>
+    private string RenumberIssueSide(StagedMergeInput input)
+    {
+        var mergeBase = GitQueries.MergeBase(Dir, input.BaseTip, input.IssueTip);
+        return mergeBase is null ? input.IssueTip : Renumber(input, mergeBase, input.IssueTip);
+    }
+
+    private string Renumber(StagedMergeInput input, string from, string to)
+    {
+        var renames = migrations.Plan(Dir, input.BaseTip, from, to);
+        if (renames.Count == 0) return to;
+        if (GitQueries.Head(Dir) != to) staging.Checkout(to);
+        var commit = MigrationPolicy.Commit(Dir, renames, input.RenumberMessage);
+        policies.Add(new MergePolicy("Migrations", $"renumbered {renames.Count} migration(s) to follow {input.BaseName}: " +
+            string.Join(", ", renames.Select(r => $"{Path.GetFileName(r.Old)} -> {Path.GetFileName(r.New)}")), renames));
+        return commit;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using WorktreeTools.Configuration;
+using WorktreeTools.Core.Config;
+using WorktreeTools.Core.Git;
+using WorktreeTools.Merging;
+
+namespace WorktreeTools.Core.Merging;
+
+/// <summary>
+/// Brings the latest base into an issue branch inside its own worktree (Sync-IssueWorktree): rebase (default)
+/// or merge, with the lockfile and migration policies. A conflict puts the branch back exactly where it was,
+/// unless <see cref="SyncOptions.Stay"/> asks to leave it for the user to resolve.
+/// </summary>
+public sealed class SyncEngine
+{
+    private readonly WorktreeConfig _config;
+    private readonly IOperationHost _host;
+    private readonly TrustStore _trust;
+
+    public SyncEngine(WorktreeConfig config, IOperationHost host, TrustStore? trust = null)
+    {
+        _config = config;
+        _host = host;
+        _trust = trust ?? new TrustStore();
+    }
+
+    public SyncResult Sync(SyncOptions options)
+    {
+        GitCli.EnsureVersion();
+        var clock = Stopwatch.StartNew();
+        var root = RepositoryInfo.Normalize(options.RepositoryRoot);
+        var worktree = RepositoryInfo.Normalize(options.WorktreePath);
+        var baseName = options.Base ?? _config.Worktrees.Base;
+        var remote = options.Remote ?? _config.Worktrees.Remote;
+        CheckWorktree(options, worktree);
+        var dryRun = !_host.ShouldProcess($"{options.Branch} ({worktree})", $"Sync issue {options.Issue} with {baseName} ({options.Strategy})");
+
+        using var session = MergeSession.Open(root, options.LockTimeout, _host);
+        var baseState = RemoteBase.Read(root, baseName, remote, fetch: !dryRun && !options.NoFetch);
+        var target = baseState.Newest;
+        var before = GitQueries.Head(worktree);
+        var policies = new List<MergePolicy>();
+        SyncResult Result(SyncStatus status, string message) => new()
+        {
+            Issue = options.Issue, Branch = options.Branch, Path = worktree, Strategy = options.Strategy, Status = status,
+            Base = baseName, BaseCommit = target, Before = before, After = GitQueries.Head(worktree), Policies = policies.ToList(),
+            Duration = clock.Elapsed, Message = message,
+        };
+
+        if (GitQueries.IsAncestor(root, target, before))
+            return Result(SyncStatus.UpToDate, $"'{options.Branch}' already contains '{baseName}'.");
+        var behind = int.Parse(GitCli.Read(root, ["rev-list", "--count", before + ".." + target]).Output.Trim(), CultureInfo.InvariantCulture);
+        var suffix = baseState.Relation == BaseRelation.LocalBehind ? $" ('{remote}/{baseName}' is newer than the local '{baseName}' and was used)" : "";
+        if (dryRun) return Forecast(root, before, target) is { Count: > 0 } conflicts
+            ? Result(SyncStatus.WouldConflict, $"Would stop on conflicts in {MergeChecklist.Sample(conflicts)}{suffix}. Nothing was changed.") with { Behind = behind, ConflictFiles = conflicts }
+            : Result(SyncStatus.WouldSync, $"Would bring {behind} commit(s) of '{baseName}' into '{options.Branch}' ({options.Strategy}){suffix}. Nothing was changed.") with { Behind = behind };
+
+        var backup = BackupRefs.NewPrefix(options.Issue);
+        BackupRefs.Save(root, backup, new Dictionary<string, string> { ["branch"] = before }, $"worktree-tools: before syncing issue {options.Issue}");
+        var runner = MergeCommandRunner.For(_config, root, "sync", options.Issue, options.Branch, baseName, options.TemplateValues, _host.Cancellation);
+        var lockfiles = new LockfilePolicy(_config.Merge.Lockfiles,
+            () => _config.Merge.Lockfiles.Regenerate is { } rc ? MergeCommand.FromConfig(_config, _trust, rc) : null, runner);
+        var rebase = options.Strategy == SyncStrategy.Rebase;
+        // Rebasing replays the branch on the base ("ours" is the base); merging brings the base in ("theirs").
+        var driver = new ConflictDriver(lockfiles, rebase ? BaseSide.Ours : BaseSide.Theirs, baseName, policies);
+        var operation = rebase ? "rebase" : "merge";
+        var message = $"Merge {baseName} into {options.Branch}";
+        var started = rebase
+            ? GitCli.Run(worktree, ["-c", "rebase.autoStash=false", "rebase", "--no-update-refs", "--quiet", target], check: false)
+            : GitCli.Run(worktree, ["merge", "--no-edit", "-m", message, target], check: false);
+        DriveOutcome drive;
+        try
+        {
+            drive = driver.Drive(worktree, operation, started);
+        }
+        catch
+        {
+            // Ctrl+C or a failure (not a conflict): always back to where it was, even with Stay.
+            if (GitQueries.OperationInProgress(worktree) is not null) GitCli.Run(worktree, [operation, "--abort"], check: false);
+            throw;
+        }
+        var logPath = runner.Used ? runner.LogPath : null;
+        if (drive.Conflicted) return Conflicted(options, worktree, operation, before, drive, Result) with { BackupRef = backup, Behind = behind, LogPath = logPath };
+        if (!rebase && GitQueries.OperationInProgress(worktree) == "merge")
+            GitCli.Run(worktree, ["commit", "--quiet", "--no-edit", "-m", message]);
+
+        var renames = new MigrationPolicy(_config.Merge.Migrations).Plan(worktree, target, target, "HEAD");
+        if (renames.Count > 0)
+        {
+            MigrationPolicy.Commit(worktree, renames, $"chore({runner.Tokens["name"]}): renumber migrations to follow {baseName}");
+            policies.Add(new MergePolicy("Migrations", $"renumbered {renames.Count} migration(s) to follow {baseName}", renames));
+        }
+        return Result(SyncStatus.Synced, $"Brought {behind} commit(s) of '{baseName}' into '{options.Branch}' ({options.Strategy}){suffix}.")
+            with { BackupRef = backup, Behind = behind, LogPath = logPath };
+    }
+
+    private static void CheckWorktree(SyncOptions options, string worktree)
+    {
+        if (!Directory.Exists(worktree))
+            throw new WorktreeToolsException("WorktreeNotFound", ErrorKind.ObjectNotFound, $"The worktree of issue {options.Issue} ({worktree}) does not exist.", worktree);
+        var head = GitCli.Read(worktree, ["symbolic-ref", "-q", "HEAD"], check: false).Output.Trim();
+        if (head != "refs/heads/" + options.Branch)
+            throw new WorktreeToolsException("WorktreeBranchMismatch", ErrorKind.InvalidOperation,
+                $"{worktree} has '{(head.Length == 0 ? "a detached HEAD" : head.Replace("refs/heads/", "", StringComparison.Ordinal))}' checked out, not '{options.Branch}'.", worktree);
+        MergeChecklist.EnsureNoOperationInProgress(worktree);
+        MergeChecklist.EnsureClean(worktree, options.Issue);
+    }
+
+    private List<string> Forecast(string root, string head, string target)
+    {
+        var conflicts = MergeForecast.Run(root, [(head, target)])[0].ConflictFiles.Order(StringComparer.Ordinal).ToList();
+        return LockfilePolicy.OnlyLockfiles(_config.Merge.Lockfiles, conflicts) ? [] : conflicts;
+    }
+
+    private static SyncResult Conflicted(SyncOptions options, string worktree, string operation, string before, DriveOutcome drive,
+        Func<SyncStatus, string, SyncResult> result)
+    {
+        var files = MergeChecklist.Sample(drive.ConflictFiles);
+        var at = drive.StoppedAt is null ? "" : $" at commit {drive.StoppedAt[..10]}";
+        if (options.Stay)
+            return result(SyncStatus.Conflicted,
+                $"The {operation} stopped{at} on conflicts in {files}. Resolve them in {worktree}, 'git add' them, then " +
+                $"'git {operation} --continue'{(operation == "merge" ? " (or 'git commit')" : "")}; or 'git {operation} --abort' to go back to {before[..10]}.")
+                with { ConflictFiles = drive.ConflictFiles, ConflictCommit = drive.StoppedAt, InProgress = true };
+        GitCli.Run(worktree, [operation, "--abort"], check: false);
+        if (GitQueries.Head(worktree) != before || GitQueries.OperationInProgress(worktree) is not null)
+            throw new WorktreeToolsException("SyncAbortFailed", ErrorKind.InvalidOperation,
+                $"The {operation} in {worktree} stopped on conflicts and could not be aborted cleanly. Run 'git {operation} --abort' there; " +
+                $"the branch's previous tip is kept in the backup refs.", worktree);
+        return result(SyncStatus.Conflicted,
+            $"Conflicts{at} in {files}; '{options.Branch}' was put back where it was. Run Sync again with Stay to resolve them by hand.")
+            with { ConflictFiles = drive.ConflictFiles, ConflictCommit = drive.StoppedAt };
+    }
+}

@@ -1,0 +1,37 @@
+namespace WorktreeTools.Merging;
+
+/// <summary>The outcome of merging one issue branch (Merge-IssueWorktree emits one per issue).</summary>
+public sealed record MergeResult
+{
+    public string Issue { get; init; } = "";
+    public string Branch { get; init; } = "";
+    public MergeStrategy Strategy { get; init; }
+    public MergeStatus Status { get; init; }
+    /// <summary>The branch merged into (the configured base, or -Into).</summary>
+    public string Into { get; init; } = "";
+    /// <summary>The base's commit before the merge: <c>git update-ref refs/heads/&lt;Into&gt; &lt;BaseBefore&gt;</c> puts it back (see <see cref="Undo"/>).</summary>
+    public string BaseBefore { get; init; } = "";
+    /// <summary>The base's commit afterwards; equal to <see cref="BaseBefore"/> unless Status is Merged.</summary>
+    public string BaseAfter { get; init; } = "";
+    /// <summary>The commits the merge brought into the base (for a dry run: the ones it would bring).</summary>
+    public IReadOnlyList<MergeCommit> Commits { get; init; } = [];
+    public IReadOnlyList<string> ConflictFiles { get; init; } = [];
+    /// <summary>Rebase / CherryPick: the issue commit the operation stopped at.</summary>
+    public string? ConflictCommit { get; init; }
+    public IReadOnlyList<MergePolicy> Policies { get; init; } = [];
+    public int? TestExitCode { get; init; }
+    public TimeSpan Duration { get; init; }
+    /// <summary>Output of the test gate, lockfile regeneration and after-merge command, if any ran.</summary>
+    public string? LogPath { get; init; }
+    /// <summary>Prefix of the refs that keep every pre-merge tip: <c>&lt;BackupRef&gt;/base</c>, <c>/branch</c>, <c>/result</c>.</summary>
+    public string? BackupRef { get; init; }
+    /// <summary>True when the base (and for Rebase the issue branch) was pushed to the remote.</summary>
+    public bool Pushed { get; init; }
+    /// <summary>A command that puts the base back where it was (only when the base moved).</summary>
+    public string? Undo { get; init; }
+    public string Message { get; init; } = "";
+
+    public bool Succeeded => Status is MergeStatus.Merged or MergeStatus.UpToDate or MergeStatus.WouldMerge;
+
+    public override string ToString() => $"{Issue} {Status} ({Strategy} into {Into})";
+}

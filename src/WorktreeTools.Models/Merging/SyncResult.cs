@@ -1,0 +1,31 @@
+namespace WorktreeTools.Merging;
+
+/// <summary>The outcome of bringing the latest base into one issue branch (Sync-IssueWorktree).</summary>
+public sealed record SyncResult
+{
+    public string Issue { get; init; } = "";
+    public string Branch { get; init; } = "";
+    public string Path { get; init; } = "";
+    public SyncStrategy Strategy { get; init; }
+    public SyncStatus Status { get; init; }
+    /// <summary>The base branch, and the exact commit brought in (the remote's when it is newer).</summary>
+    public string Base { get; init; } = "";
+    public string BaseCommit { get; init; } = "";
+    /// <summary>The issue branch's commit before and after.</summary>
+    public string Before { get; init; } = "";
+    public string After { get; init; } = "";
+    /// <summary>How many base commits the branch was missing.</summary>
+    public int Behind { get; init; }
+    public IReadOnlyList<string> ConflictFiles { get; init; } = [];
+    /// <summary>Rebase: the issue commit the rebase stopped at.</summary>
+    public string? ConflictCommit { get; init; }
+    /// <summary>True when the worktree was left mid-rebase or mid-merge for you to resolve (-Stay).</summary>
+    public bool InProgress { get; init; }
+    public IReadOnlyList<MergePolicy> Policies { get; init; } = [];
+    public string? BackupRef { get; init; }
+    public string? LogPath { get; init; }
+    public TimeSpan Duration { get; init; }
+    public string Message { get; init; } = "";
+
+    public override string ToString() => $"{Issue} {Status} ({Strategy} onto {Base})";
+}

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Text.Json;
+using WorktreeTools;
+using WorktreeTools.Configuration;
+using WorktreeTools.Core.Merging;
+using WorktreeTools.Merging;
+
+/// <summary>
+/// Lets a test run a merge train in a separate process it can kill (<c>dotnet exec</c> of this test assembly with
+/// <c>DOTNET_STARTUP_HOOKS</c> pointing at it). Does nothing unless <see cref="MergeChildProcess.Variable"/> is set.
+/// </summary>
+internal static class StartupHook
+{
+    public static void Initialize()
+    {
+        var json = Environment.GetEnvironmentVariable(WorktreeTools.Core.Tests.Merging.MergeChildProcess.Variable);
+        if (string.IsNullOrEmpty(json)) return;
+        Environment.Exit(WorktreeTools.Core.Tests.Merging.MergeChildProcess.Run(json));
+    }
+}
+
+namespace WorktreeTools.Core.Tests.Merging
+{
+    internal static class MergeChildProcess
+    {
+        public const string Variable = "WTT_TEST_MERGE_CHILD";
+
+        private sealed record Request(string Home, string Root, string Test, List<string[]> Issues);
+
+        /// <summary>Starts a process that merges <paramref name="issues"/> into main with the test gate <paramref name="test"/>.</summary>
+        public static Process Start(string root, string test, IEnumerable<IssueToMerge> issues)
+        {
+            var request = new Request(Environment.GetEnvironmentVariable("WORKTREE_TOOLS_HOME")!, root, test,
+                issues.Select(i => new[] { i.Issue, i.Branch, i.WorktreePath! }).ToList());
+            var assembly = typeof(StartupHook).Assembly.Location;
+            var psi = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add("exec");
+            psi.ArgumentList.Add(assembly);
+            psi.Environment["DOTNET_STARTUP_HOOKS"] = assembly;
+            psi.Environment[Variable] = JsonSerializer.Serialize(request);
+            return Process.Start(psi)!;
+        }
+
+        public static int Run(string json)
+        {
+            var request = JsonSerializer.Deserialize<Request>(json)!;
+            // This assembly's module initializer gave the child its own home; use the parent's, as a second PowerShell session would.
+            Environment.SetEnvironmentVariable("WORKTREE_TOOLS_HOME", request.Home);
+            var config = new WorktreeConfig { RepositoryRoot = request.Root };
+            var issues = request.Issues.Select(i => new IssueToMerge(i[0], i[1], i[2])).ToList();
+            var results = new MergeEngine(config, SilentHost.Instance)
+                .Train(new MergeOptions { RepositoryRoot = request.Root, Strategy = MergeStrategy.Merge, Test = request.Test }, issues);
+            return results.All(r => r.Status == MergeStatus.Merged) ? 0 : 1;
+        }
+    }
+}

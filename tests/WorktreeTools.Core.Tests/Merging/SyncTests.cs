@@ -1,0 +1,163 @@
+using WorktreeTools.Configuration;
+using WorktreeTools.Core.Merging;
+using WorktreeTools.Merging;
+using Xunit;
+
+namespace WorktreeTools.Core.Tests.Merging;
+
+/// <summary>Sync-IssueWorktree: the latest base into an issue branch, inside its worktree; a conflict goes back unless asked to stay.</summary>
+public sealed class SyncTests
+{
+    private static SyncOptions Options(MergeRepo repo, string issue, SyncStrategy strategy = SyncStrategy.Rebase) => new()
+    {
+        RepositoryRoot = repo.Root, Issue = issue, Branch = "feature/issue-" + issue, WorktreePath = repo.WorktreeOf(issue), Strategy = strategy,
+    };
+
+    private static SyncEngine Engine(MergeRepo repo, MergeSettings? merge = null, bool shouldProcess = true) =>
+        new(MergeRepo.Config(repo.Root, merge), new TestHost(shouldProcess));
+
+    [Theory]
+    [InlineData(SyncStrategy.Rebase)]
+    [InlineData(SyncStrategy.Merge)]
+    public void Sync_brings_the_latest_base_into_the_issue_branch(SyncStrategy strategy)
+    {
+        using var repo = new MergeRepo();
+        var issues = repo.ThreeIssues();
+        repo.Engine().Merge(repo.Options() with { Push = true }, issues[0]);
+        var remoteTip = repo.PushFromElsewhere("remote.txt", "x\n");
+
+        var result = Engine(repo).Sync(Options(repo, "102", strategy));
+
+        Assert.Equal(SyncStatus.Synced, result.Status);
+        Assert.Equal(remoteTip, result.BaseCommit);       // the remote's newer base, not the stale local one
+        Assert.Equal(4, result.Behind);                  // 101's two commits, its merge commit, the remote's commit
+        Assert.True(repo.Git("merge-base", "--is-ancestor", remoteTip, "feature/issue-102") == "");
+        Assert.Equal(result.After, repo.Tip("feature/issue-102"));
+        Assert.Equal(result.Before, repo.Git("rev-parse", result.BackupRef + "/branch"));
+        Assert.True(File.Exists(Path.Combine(repo.WorktreeOf("102"), "remote.txt")));
+        Assert.Equal(strategy == SyncStrategy.Merge ? 2 : 1, repo.ParentCount(result.After));
+        Assert.Equal("", repo.Git("-C", repo.WorktreeOf("102"), "status", "--porcelain"));
+    }
+
+    [Fact]
+    public void A_conflict_puts_the_branch_back_where_it_was()
+    {
+        using var repo = new MergeRepo();
+        var a = repo.Issue("101", ("src/a.txt", "a1 by 101\na2\na3\n"));
+        var b = repo.Issue("102", ("src/a.txt", "a1 by 102\na2\na3\n"));
+        repo.Engine().Merge(repo.Options(), a);
+        var before = MergeRepo.Snapshot(repo.WorktreeOf("102"));
+
+        var result = Engine(repo).Sync(Options(repo, "102"));
+
+        Assert.Equal(SyncStatus.Conflicted, result.Status);
+        Assert.Equal(["src/a.txt"], result.ConflictFiles);
+        Assert.False(result.InProgress);
+        var after = MergeRepo.Snapshot(repo.WorktreeOf("102"));
+        Assert.Equal(before.Head, after.Head);
+        Assert.Equal(before.Index, after.Index);
+        Assert.Equal(before.Status, after.Status);
+        Assert.Equal(before.Files, after.Files);
+        Assert.Equal(b.Branch, repo.Git("-C", repo.WorktreeOf("102"), "symbolic-ref", "--short", "HEAD"));
+    }
+
+    [Fact]
+    public void With_Stay_a_conflict_is_left_for_the_user_with_instructions()
+    {
+        using var repo = new MergeRepo();
+        var a = repo.Issue("101", ("src/a.txt", "a1 by 101\na2\na3\n"));
+        repo.Issue("102", ("src/a.txt", "a1 by 102\na2\na3\n"));
+        repo.Engine().Merge(repo.Options(), a);
+
+        var result = Engine(repo).Sync(Options(repo, "102") with { Stay = true });
+
+        Assert.Equal(SyncStatus.Conflicted, result.Status);
+        Assert.True(result.InProgress);
+        Assert.Equal(repo.Tip("feature/issue-102"), result.ConflictCommit);
+        Assert.Contains("git rebase --continue", result.Message);
+        Assert.Contains("git rebase --abort", result.Message);
+        Assert.Contains("<<<<<<<", File.ReadAllText(Path.Combine(repo.WorktreeOf("102"), "src/a.txt")));
+    }
+
+    [Fact]
+    public void A_dirty_worktree_is_refused()
+    {
+        using var repo = new MergeRepo();
+        repo.ThreeIssues();
+        File.WriteAllText(Path.Combine(repo.WorktreeOf("102"), "src/b.txt"), "uncommitted\n");
+
+        var ex = Assert.Throws<WorktreeToolsException>(() => Engine(repo).Sync(Options(repo, "102")));
+
+        Assert.Equal("IssueWorktreeDirty", ex.ErrorId);
+    }
+
+    [Fact]
+    public void Up_to_date_and_dry_run_change_nothing()
+    {
+        using var repo = new MergeRepo();
+        var issues = repo.ThreeIssues();
+        Assert.Equal(SyncStatus.UpToDate, Engine(repo).Sync(Options(repo, "102")).Status);
+        repo.Engine().Merge(repo.Options(), issues[0]);
+        var refs = repo.Refs();
+
+        var result = Engine(repo, shouldProcess: false).Sync(Options(repo, "102"));
+
+        Assert.Equal(SyncStatus.WouldSync, result.Status);
+        Assert.Equal(refs, repo.Refs());
+    }
+
+    [Fact]
+    public void Sync_renumbers_the_issues_migrations_after_the_base()
+    {
+        using var repo = new MergeRepo();
+        var a = repo.Issue("101", ("migrations/0002_issue-101-changes.sql", "a\n"));
+        repo.Issue("102", ("migrations/0002_issue-102-changes.sql", "b\n"));
+        var merge = new MergeSettings { Migrations = new MigrationSettings { Directory = "migrations" } };
+        repo.Engine(merge).Merge(repo.Options(), a);
+
+        var result = Engine(repo, merge).Sync(Options(repo, "102"));
+
+        Assert.Equal(SyncStatus.Synced, result.Status);
+        Assert.Equal([new FileRename("migrations/0002_issue-102-changes.sql", "migrations/0003_issue-102-changes.sql")], result.Policies.Single().Renames);
+        Assert.True(File.Exists(Path.Combine(repo.WorktreeOf("102"), "migrations/0003_issue-102-changes.sql")));
+        Assert.Equal("", repo.Git("-C", repo.WorktreeOf("102"), "status", "--porcelain"));
+    }
+
+    [Theory]
+    [InlineData(SyncStrategy.Rebase)]
+    [InlineData(SyncStrategy.Merge)]
+    public void A_lockfile_conflict_is_regenerated_from_the_bases_lockfile(SyncStrategy strategy)
+    {
+        using var repo = MergeRepo.WithLockfile();
+        var a = repo.IssueAddingDependency("201", "left-pad");
+        repo.IssueAddingDependency("202", "right-pad");
+        var merge = new MergeSettings { Lockfiles = repo.FakeRegenerate() };
+        repo.Engine(merge).Merge(repo.Options(), a);
+
+        var result = Engine(repo, merge).Sync(Options(repo, "202", strategy));
+
+        Assert.Equal(SyncStatus.Synced, result.Status);
+        Assert.Equal("Lockfile", Assert.Single(result.Policies).Name);
+        Assert.Equal("left-pad\nreact\nright-pad\n", File.ReadAllText(Path.Combine(repo.WorktreeOf("202"), "pnpm-lock.yaml")));
+        Assert.Equal("", repo.Git("-C", repo.WorktreeOf("202"), "status", "--porcelain"));
+    }
+
+    [Fact]
+    public void A_failing_regenerate_command_puts_the_branch_back_even_with_Stay_when_it_throws()
+    {
+        using var repo = MergeRepo.WithLockfile();
+        var a = repo.IssueAddingDependency("201", "left-pad");
+        repo.IssueAddingDependency("202", "right-pad");
+        repo.Engine(new MergeSettings { Lockfiles = repo.FakeRegenerate() }).Merge(repo.Options(), a);
+        var before = repo.Tip("feature/issue-202");
+        // A repository-file command nobody approved: the policy cannot run it.
+        var merge = new MergeSettings { Lockfiles = new LockfileSettings { Regenerate = new ConfiguredCommand("merge.lockfiles.regenerate", "true", ConfigSource.Repository) } };
+
+        var ex = Assert.Throws<WorktreeToolsException>(() => Engine(repo, merge).Sync(Options(repo, "202") with { Stay = true }));
+
+        Assert.Equal("CommandNotApproved", ex.ErrorId);
+        Assert.Equal(before, repo.Git("-C", repo.WorktreeOf("202"), "rev-parse", "HEAD"));
+        Assert.Equal("feature/issue-202", repo.Git("-C", repo.WorktreeOf("202"), "symbolic-ref", "--short", "HEAD"));
+        Assert.Equal("", repo.Git("-C", repo.WorktreeOf("202"), "status", "--porcelain"));
+    }
+}
