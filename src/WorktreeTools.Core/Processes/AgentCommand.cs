@@ -2,6 +2,13 @@ using System.Text;
 
 namespace WorktreeTools.Core.Processes;
 
+/// <summary>An agent's display name and its argument template (one element per argument, <c>{prompt}</c> inside one).</summary>
+public sealed record AgentCommandLine(string Agent, IReadOnlyList<string> Template)
+{
+    /// <summary>The same command with <paramref name="expand"/> applied to each argument (so a value with spaces stays one argument).</summary>
+    public AgentCommandLine Map(Func<string, string> expand) => this with { Template = Template.Select(expand).ToList() };
+}
+
 /// <summary>
 /// Agent command lines: presets (<c>amp -x {prompt}</c>, <c>claude -p {prompt}</c>, <c>codex exec {prompt}</c>)
 /// or a custom template such as <c>my-agent --prompt {prompt} --fast</c>. A template is split into arguments
@@ -21,12 +28,12 @@ public static class AgentCommand
     };
 
     /// <summary>The agent's display name and argument template for a preset name or a custom template.</summary>
-    public static (string Agent, IReadOnlyList<string> Template) Resolve(string presetOrTemplate)
+    public static AgentCommandLine Resolve(string presetOrTemplate)
     {
         if (Presets.TryGetValue(presetOrTemplate.Trim(), out var preset))
-            return (presetOrTemplate.Trim().ToLowerInvariant(), Split(preset));
+            return new AgentCommandLine(presetOrTemplate.Trim().ToLowerInvariant(), Split(preset));
         var template = Split(presetOrTemplate);
-        return (Path.GetFileNameWithoutExtension(template[0]), template);
+        return new AgentCommandLine(Path.GetFileNameWithoutExtension(template[0]), template);
     }
 
     /// <summary>The arguments to run: the template with the prompt as one argument.</summary>

@@ -19,11 +19,19 @@ public static class AgentRuns
     /// <param name="agent">A preset name (amp, claude, codex) or a command template with <c>{prompt}</c>.</param>
     /// <param name="env">The issue's variables; <see cref="IssueEnvironment"/> adds ISSUE_ID and WORKTREE_ARTIFACTS.</param>
     public static AgentRun? Start(string repoRoot, string issue, string workDir, string branch, string agent, string prompt,
+        IReadOnlyDictionary<string, string?>? env, IOperationHost host) =>
+        Start(repoRoot, issue, workDir, branch, AgentCommand.Resolve(agent), prompt, env, host);
+
+    /// <summary>
+    /// As above, with the command already split into arguments: expand configuration tokens per argument
+    /// (<see cref="AgentCommandLine.Map"/>) so that a value with spaces, such as a path, stays one argument.
+    /// </summary>
+    public static AgentRun? Start(string repoRoot, string issue, string workDir, string branch, AgentCommandLine command, string prompt,
         IReadOnlyDictionary<string, string?>? env, IOperationHost host)
     {
         if (string.IsNullOrWhiteSpace(prompt))
             throw new WorktreeToolsException("PromptEmpty", ErrorKind.InvalidArgument, $"The prompt for issue {issue} is empty.", issue);
-        var (name, template) = AgentCommand.Resolve(agent);
+        var (name, template) = command;
         var argv = AgentCommand.Build(template, prompt);
         var environment = IssueEnvironment.For(issue, workDir, env);
         var pathVariable = environment.FirstOrDefault(kv => kv.Key.Equals("PATH", StringComparison.OrdinalIgnoreCase)).Value;

@@ -7,17 +7,12 @@ public static class LogFile
 {
     private const int Chunk = 8192;
 
-    /// <summary>The last <paramref name="count"/> lines of the log, not looking before <paramref name="fromOffset"/>.</summary>
-    public static IReadOnlyList<string> Tail(string path, int count, long fromOffset = 0) => Tail(path, count, fromOffset, out _);
-
-    /// <summary>As <see cref="Tail(string, int, long)"/>; <paramref name="end"/> is the offset read up to (where to follow from).</summary>
-    public static IReadOnlyList<string> Tail(string path, int count, long fromOffset, out long end)
+    /// <summary>The last <paramref name="count"/> lines of the log between <paramref name="fromOffset"/> and <paramref name="upTo"/> (default: the end).</summary>
+    public static IReadOnlyList<string> Tail(string path, int count, long fromOffset = 0, long? upTo = null)
     {
-        end = 0;
-        if (!File.Exists(path)) return [];
+        if (count <= 0 || !File.Exists(path)) return [];
         using var fs = Open(path);
-        end = fs.Length;
-        if (count <= 0) return [];
+        var end = Math.Min(upTo ?? fs.Length, fs.Length);
         var start = Math.Min(fromOffset, end);
         var buffer = new byte[Chunk];
         var newlines = 0;
@@ -44,6 +39,15 @@ public static class LogFile
         return SplitLines(Encoding.UTF8.GetString(bytes));
     }
 
+    /// <summary>The last <paramref name="count"/> complete lines, then the lines that follow as they arrive (see <see cref="Follow"/>).</summary>
+    public static IEnumerable<string> TailThenFollow(string path, int count, Func<bool> isRunning, CancellationToken cancel)
+    {
+        // A line still being written is left to Follow, so that it comes out whole.
+        var end = EndOfLastLine(path);
+        foreach (var line in Tail(path, count, 0, end)) yield return line;
+        foreach (var line in Follow(path, end, isRunning, cancel)) yield return line;
+    }
+
     /// <summary>
     /// The lines appended after <paramref name="fromOffset"/>, as they arrive, until <paramref name="isRunning"/>
     /// says the writer has ended (the rest is read first) or <paramref name="cancel"/> is signalled.
@@ -63,6 +67,24 @@ public static class LogFile
             }
             if (cancel.WaitHandle.WaitOne(poll ?? TimeSpan.FromMilliseconds(200))) yield break;
         }
+    }
+
+    /// <summary>The offset just after the log's last newline (0 when it has none).</summary>
+    private static long EndOfLastLine(string path)
+    {
+        if (!File.Exists(path)) return 0;
+        using var fs = Open(path);
+        var buffer = new byte[Chunk];
+        for (var pos = fs.Length; pos > 0;)
+        {
+            var n = (int)Math.Min(Chunk, pos);
+            pos -= n;
+            fs.Position = pos;
+            fs.ReadExactly(buffer, 0, n);
+            var i = Array.LastIndexOf(buffer, (byte)'\n', n - 1);
+            if (i >= 0) return pos + i + 1;
+        }
+        return 0;
     }
 
     internal static FileStream Open(string path) =>

@@ -55,16 +55,25 @@ internal static class Readiness
     /// <summary>True when something accepts TCP connections on 127.0.0.1 or ::1 at <paramref name="port"/>.</summary>
     public static bool Accepts(int port) => Connects(IPAddress.Loopback, port) || Connects(IPAddress.IPv6Loopback, port);
 
+    /// <summary>
+    /// A non-blocking connect waited on with Poll: synchronous, so a busy thread pool cannot make a listening
+    /// port look closed (the "port in use" check must not miss), and bounded, should the backlog be full.
+    /// </summary>
     private static bool Connects(IPAddress address, int port)
     {
         try
         {
-            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            socket.ConnectAsync(new IPEndPoint(address, port), timeout.Token).AsTask().GetAwaiter().GetResult();
-            return true;
+            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+            try
+            {
+                socket.Connect(new IPEndPoint(address, port));
+                return true;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress) { }
+            return socket.Poll(TimeSpan.FromSeconds(2), SelectMode.SelectWrite)
+                && socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error) is 0;
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        catch (SocketException)
         {
             return false;
         }

@@ -4,13 +4,8 @@ namespace WorktreeTools.Core.Processes;
 internal static class RunLogs
 {
     /// <summary>The last <paramref name="tail"/> lines of the run's output, then, with <paramref name="follow"/>, new lines until it ends or <paramref name="cancel"/>.</summary>
-    public static IEnumerable<string> Read(RunRecord run, int tail, bool follow, CancellationToken cancel)
-    {
-        var lines = LogFile.Tail(run.LogPath, tail, 0, out var end);
-        foreach (var line in lines) yield return line;
-        if (!follow) yield break;
-        foreach (var line in LogFile.Follow(run.LogPath, end, run.Process.IsAlive, cancel)) yield return line;
-    }
+    public static IEnumerable<string> Read(RunRecord run, int tail, bool follow, CancellationToken cancel) =>
+        follow ? LogFile.TailThenFollow(run.LogPath, tail, run.Process.IsAlive, cancel) : LogFile.Tail(run.LogPath, tail);
 
     /// <summary>The end of an error message about a run: the log's path and its last lines.</summary>
     public static string TailForMessage(RunRecord run, int lines = 20)

@@ -38,6 +38,18 @@ public sealed class AgentRunTests : IDisposable
     }
 
     [LinuxFact]
+    public void A_split_template_keeps_an_expanded_value_with_spaces_as_one_argument()
+    {
+        var agent = _box.Write("fake-agent.sh", "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done > \"$ARGV_OUT\"\n", executable: true);
+        var output = Path.Combine(_box.Dir, "argv.bin");
+        var command = AgentCommand.Resolve($"{agent} --dir {{path}} {{prompt}}").Map(a => a.Replace("{path}", "/home/me/My \"Projects\"/wt"));
+
+        var run = AgentRuns.Start(_repo.Root, "6", _repo.Root, "main", command, "p r", new Dictionary<string, string?> { ["ARGV_OUT"] = output }, SilentHost.Instance)!;
+        AgentRuns.Wait(_repo.Root, run.Id, TimeSpan.FromSeconds(30), SilentHost.Instance);
+        Assert.Equal(Encoding.UTF8.GetBytes("--dir\0/home/me/My \"Projects\"/wt\0p r\0"), File.ReadAllBytes(output));
+    }
+
+    [LinuxFact]
     public void Two_agents_work_at_once_in_two_worktrees_and_each_adds_one_commit_to_its_own_branch()
     {
         var sync = _box.Folder("sync");

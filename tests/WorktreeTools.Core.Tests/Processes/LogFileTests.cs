@@ -53,6 +53,7 @@ public sealed class LogFileTests : IDisposable
     public async Task Follow_yields_lines_as_they_arrive_until_the_writer_ends()
     {
         var path = Write("live.log", "before\n");
+        var start = new FileInfo(path).Length;
         var done = false;
         var writer = Task.Run(() =>
         {
@@ -71,9 +72,25 @@ public sealed class LogFileTests : IDisposable
             log.Flush();
             Volatile.Write(ref done, true);
         });
-        var lines = LogFile.Follow(path, new FileInfo(path).Length, () => !Volatile.Read(ref done), CancellationToken.None, TimeSpan.FromMilliseconds(10)).ToList();
+        var lines = LogFile.Follow(path, start, () => !Volatile.Read(ref done), CancellationToken.None, TimeSpan.FromMilliseconds(10)).ToList();
         await writer;
         Assert.Equal(["line 1 é", "line 2 é", "line 3 é", "line 4 é", "line 5 é", "no newline at the end"], lines);
+    }
+
+    [Fact]
+    public void Tail_then_follow_leaves_a_line_being_written_to_follow_so_it_comes_out_whole()
+    {
+        var path = Write("partial.log", "one\ntwo\nthr");
+        var running = true;
+        var lines = new List<string>();
+        foreach (var line in LogFile.TailThenFollow(path, 5, () => Volatile.Read(ref running), CancellationToken.None))
+        {
+            lines.Add(line);
+            if (line != "two") continue;
+            File.AppendAllText(path, "ee\n");
+            Volatile.Write(ref running, false);
+        }
+        Assert.Equal(["one", "two", "three"], lines);
     }
 
     [Fact]
