@@ -24,6 +24,7 @@
         'Get-IssueWorktree'
         'Get-WorktreeConfig'
         'Invoke-IssueCommand'
+        'Merge-IssueWorktree'
         'New-IssueWorktree'
         'New-WorktreeConfig'
         'Remove-IssueWorktree'
@@ -33,6 +34,7 @@
         'Start-IssueAgent'
         'Stop-DevServer'
         'Stop-IssueAgent'
+        'Sync-IssueWorktree'
         'Wait-IssueAgent'
     )
     FunctionsToExport    = @()

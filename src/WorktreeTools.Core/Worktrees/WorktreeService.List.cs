@@ -23,8 +23,12 @@ public sealed partial class WorktreeService
         foreach (var r in records)
             items.Add((r, git.FirstOrDefault(w => LeaseRegistry.SamePath(w.Path, r.Path))));
         if (all)
-            foreach (var w in git.Skip(1).Where(w => !records.Any(r => LeaseRegistry.SamePath(r.Path, w.Path))))
+        {
+            // Everything but the main checkout, our own worktrees and the merge engine's private staging worktree.
+            var staging = Merging.StagingWorktree.PathFor(Repo.MainRoot);
+            foreach (var w in git.Skip(1).Where(w => !records.Any(r => LeaseRegistry.SamePath(r.Path, w.Path)) && !LeaseRegistry.SamePath(w.Path, staging)))
                 items.Add((null, w));
+        }
 
         var matchers = patterns?.Where(p => !string.IsNullOrEmpty(p)).Select(Wildcard).ToList() ?? [];
         items = items.Where(i => matchers.Count == 0 || matchers.Any(m => m.IsMatch(IssueOf(i)))).ToList();

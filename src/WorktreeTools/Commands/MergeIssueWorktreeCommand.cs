@@ -1,0 +1,87 @@
+using System.Management.Automation;
+using WorktreeTools.Completion;
+using WorktreeTools.Merging;
+
+namespace WorktreeTools.Commands;
+
+/// <summary>
+/// Merges issue branches back into the base one after another, in a private staging worktree, gated by tests,
+/// with lockfile and migration conflicts resolved by policy; the base moves only when an issue's result is final.
+/// </summary>
+[Cmdlet(VerbsData.Merge, "IssueWorktree", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(MergeResult))]
+public sealed class MergeIssueWorktreeCommand : RepositoryCmdlet
+{
+    private readonly List<string> _issues = [];
+
+    /// <summary>Issue ids to merge, in order.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id", "Number")]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(IssueCompleter))]
+    public string[] Issue { get; set; } = [];
+
+    /// <summary>Merge (--no-ff, default), Squash, Rebase (linear) or CherryPick; default: merge.strategy.</summary>
+    [Parameter]
+    public MergeStrategy? Strategy { get; set; }
+
+    /// <summary>The branch to merge into (default: worktrees.base).</summary>
+    [Parameter]
+    public string? Into { get; set; }
+
+    /// <summary>With -Strategy CherryPick: the commits to pick, in order (default: all of the branch's own commits).</summary>
+    [Parameter]
+    public string[]? Commit { get; set; }
+
+    /// <summary>Message template of the merge or squash commit (tokens {issue} {branch} {base} {subject} ...).</summary>
+    [Parameter]
+    public string? Message { get; set; }
+
+    /// <summary>A test command run on the merged result before the base moves (instead of merge.test).</summary>
+    [Parameter]
+    public string? Test { get; set; }
+
+    /// <summary>Run no test gate.</summary>
+    [Parameter]
+    public SwitchParameter NoTest { get; set; }
+
+    /// <summary>Push the base (and for Rebase the issue branch, with a lease) to the remote.</summary>
+    [Parameter]
+    public SwitchParameter Push { get; set; }
+
+    /// <summary>Do not fetch the base from the remote first.</summary>
+    [Parameter]
+    public SwitchParameter NoFetch { get; set; }
+
+    /// <summary>Eject an issue that fails and go on with the next (otherwise the rest are Skipped).</summary>
+    [Parameter]
+    public SwitchParameter ContinueOnError { get; set; }
+
+    /// <summary>Remove each issue's worktree after it merged (with Remove-IssueWorktree's safety).</summary>
+    [Parameter]
+    public SwitchParameter Remove { get; set; }
+
+    protected override void ProcessRecord() => _issues.AddRange(Issue);
+
+    protected override void EndProcessing() => TryOrStop(() =>
+    {
+        var engine = Engine.Worktrees(RepositoryPath, Operation);
+        var issues = new List<Core.Merging.IssueToMerge>();
+        foreach (var issue in _issues)
+            Try(() => issues.Add(engine.ToMerge(issue, Commit)), issue);
+        if (issues.Count == 0) return;
+        var options = new Core.Merging.MergeOptions
+        {
+            RepositoryRoot = engine.Repo.MainRoot,
+            Into = Into,
+            Strategy = Strategy,
+            Message = Message,
+            Test = Test,
+            NoTest = NoTest,
+            Push = Push,
+            NoFetch = NoFetch,
+            ContinueOnError = ContinueOnError,
+        };
+        engine.Merge(options, issues, Remove, WriteObject, (issue, error) => WriteError(ToErrorRecord(error, issue)));
+    });
+}

@@ -1,0 +1,41 @@
+using System.Management.Automation;
+using WorktreeTools.Completion;
+using WorktreeTools.Merging;
+
+namespace WorktreeTools.Commands;
+
+/// <summary>Brings the latest base into issue branches inside their worktrees, by rebase (default) or merge.</summary>
+[Cmdlet(VerbsData.Sync, "IssueWorktree", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(SyncResult))]
+public sealed class SyncIssueWorktreeCommand : RepositoryCmdlet
+{
+    /// <summary>Issue ids to sync.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Id", "Number")]
+    [AllowEmptyString]
+    [ArgumentCompleter(typeof(IssueCompleter))]
+    public string[] Issue { get; set; } = [];
+
+    /// <summary>Rebase (default) or Merge.</summary>
+    [Parameter]
+    public SyncStrategy Strategy { get; set; } = SyncStrategy.Rebase;
+
+    /// <summary>The branch to bring in (default: the issue's base).</summary>
+    [Parameter]
+    [Alias("Base")]
+    public string? From { get; set; }
+
+    /// <summary>On a conflict, stay in the rebase or merge to resolve it by hand instead of going back.</summary>
+    [Parameter]
+    public SwitchParameter Stay { get; set; }
+
+    /// <summary>Do not fetch the base from the remote first.</summary>
+    [Parameter]
+    public SwitchParameter NoFetch { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var issue in Issue)
+            Try(() => WriteObject(Engine.Worktrees(RepositoryPath, Operation).Sync(issue, Strategy, Stay, NoFetch, From)), issue);
+    }
+}
