@@ -1,0 +1,180 @@
+using WorktreeTools.Merging;
+using WorktreeTools.Testing;
+using WorktreeTools.Worktrees;
+using Xunit;
+
+namespace WorktreeTools.Tests;
+
+/// <summary>Issue 5 through the cmdlets: the workflow document's three issues merged back by every strategy.</summary>
+public sealed class MergeCmdletTests
+{
+    /// <summary>A repository with three issue worktrees, each with one commit touching its own file.</summary>
+    private static (TestRepo Repo, PowerShellSession Ps) ThreeIssues(string ports, string config = "")
+    {
+        var repo = new TestRepo();
+        repo.Write(".worktree-tools.yml", $"ports: {{ web: {ports} }}\n{config}");
+        repo.Commit("config");
+        var ps = new PowerShellSession(repo.Root);
+        foreach (var w in ps.Run("101, 102, 103 | New-IssueWorktree -NoInstall").Objects<IssueWorktree>())
+        {
+            File.WriteAllText(Path.Combine(w.Path, $"issue-{w.Issue}.txt"), $"work for {w.Issue}\n");
+            TestRepo.Run(w.Path, "add", "-A");
+            TestRepo.Run(w.Path, "commit", "-q", "-m", $"feat(issue-{w.Issue}): work");
+        }
+        return (repo, ps);
+    }
+
+    [Fact]
+    public void The_pipeline_merges_all_three_with_merge_commits_and_a_table()
+    {
+        var (repo, ps) = ThreeIssues("46001-46999");
+        using var _ = repo;
+        using var __ = ps;
+        var before = repo.Git("rev-parse", "main");
+        var r = ps.Run("Get-IssueWorktree | Merge-IssueWorktree -NoTest");
+        Assert.Empty(r.Errors);
+        var results = r.Objects<MergeResult>().ToList();
+        Assert.Equal(["101", "102", "103"], results.Select(x => x.Issue));
+        Assert.All(results, x => Assert.Equal(MergeStatus.Merged, x.Status));
+        Assert.Equal(before, results[0].BaseBefore);
+        Assert.Equal(results[0].BaseAfter, results[1].BaseBefore); // each onto the result of the previous one
+        Assert.Equal(repo.Git("rev-parse", "main"), results[2].BaseAfter);
+        Assert.Equal(["Merge issue-103", "Merge issue-102", "Merge issue-101"],
+            repo.Git("log", "--merges", "--format=%s", "main").Split('\n'));
+        Assert.All(results, x => Assert.NotNull(x.BackupRef));
+
+        // The main checkout followed, and every issue now shows as merged.
+        Assert.True(File.Exists(Path.Combine(repo.Root, "issue-102.txt")));
+        Assert.All(ps.Run("Get-IssueWorktree").Objects<IssueWorktree>(), w => Assert.True(w.Merged));
+        var table = ps.Render("Get-IssueWorktree | Merge-IssueWorktree -NoTest");
+        Assert.Matches(@"Issue\s+Strategy\s+Status\s+Into", table);
+        Assert.Matches(@"101\s+Merge\s+UpToDate\s+main", table);
+    }
+
+    [Fact]
+    public void Squash_and_rebase_give_their_history_shapes_and_Remove_cleans_up()
+    {
+        var (repo, ps) = ThreeIssues("47001-47999");
+        using var _ = repo;
+        using var __ = ps;
+        var squash = ps.Run("Merge-IssueWorktree 101 -Strategy Squash -NoTest -Remove");
+        Assert.Empty(squash.Errors);
+        Assert.Equal("feat(issue-101): work", repo.Git("log", "-1", "--format=%s", "main"));
+        Assert.Equal("0", repo.Git("rev-list", "--count", "--merges", "main"));
+        Assert.Equal("3", repo.Git("rev-list", "--count", "main")); // initial, config, one squashed commit
+        Assert.DoesNotContain(ps.Run("Get-IssueWorktree").Objects<IssueWorktree>(), w => w.Issue == "101");
+
+        var rebase = ps.Run("102, 103 | Merge-IssueWorktree -Strategy Rebase -NoTest");
+        Assert.Empty(rebase.Errors);
+        Assert.Equal("", repo.Git("log", "--merges", "--format=%s", "main"));
+        Assert.Equal(["feat(issue-103): work", "feat(issue-102): work", "feat(issue-101): work", "config", "initial"],
+            repo.Git("log", "--format=%s", "main").Split('\n'));
+    }
+
+    [Fact]
+    public void WhatIf_forecasts_and_changes_nothing()
+    {
+        var (repo, ps) = ThreeIssues("48001-48999");
+        using var _ = repo;
+        using var __ = ps;
+        var w = ps.Run("Get-IssueWorktree 102").Objects<IssueWorktree>().Single();
+        File.WriteAllText(Path.Combine(w.Path, "issue-101.txt"), "102 writes 101's file too\n");
+        TestRepo.Run(w.Path, "add", "-A");
+        TestRepo.Run(w.Path, "commit", "-q", "-m", "collide");
+        ps.Run("Merge-IssueWorktree 101 -NoTest");
+        var main = repo.Git("rev-parse", "main");
+
+        // A dry run is the train it forecasts: after a conflict the rest would be skipped, unless -ContinueOnError.
+        Assert.Equal([MergeStatus.WouldConflict, MergeStatus.Skipped],
+            ps.Run("102, 103 | Merge-IssueWorktree -NoTest -WhatIf").Objects<MergeResult>().Select(x => x.Status));
+        var r = ps.Run("102, 103 | Merge-IssueWorktree -NoTest -WhatIf -ContinueOnError");
+        Assert.Empty(r.Errors);
+        var results = r.Objects<MergeResult>().ToList();
+        Assert.Equal([MergeStatus.WouldConflict, MergeStatus.WouldMerge], results.Select(x => x.Status));
+        Assert.Equal(["issue-101.txt"], results[0].ConflictFiles);
+        Assert.Contains("What if:", r.Text);
+        Assert.Equal(main, repo.Git("rev-parse", "main"));
+        Assert.Equal("", repo.Git("status", "--porcelain"));
+    }
+
+    [Fact]
+    public void A_failing_test_gate_leaves_main_unchanged_and_ContinueOnError_merges_the_rest()
+    {
+        var (repo, ps) = ThreeIssues("49001-49999");
+        using var _ = repo;
+        using var __ = ps;
+        var main = repo.Git("rev-parse", "main");
+        // The gate fails only where issue 102's file is present.
+        var gate = "test ! -f issue-102.txt";
+
+        var stop = ps.Run($"101, 102, 103 | Merge-IssueWorktree -Test '{gate}'");
+        var first = stop.Objects<MergeResult>().ToList();
+        Assert.Equal([MergeStatus.Merged, MergeStatus.TestFailed, MergeStatus.Skipped], first.Select(x => x.Status));
+        Assert.NotEqual(0, first[1].TestExitCode);
+        Assert.True(File.Exists(first[1].LogPath!));
+        Assert.Equal(first[0].BaseAfter, repo.Git("rev-parse", "main")); // 102 did not move main
+
+        var go = ps.Run($"102, 103 | Merge-IssueWorktree -Test '{gate}' -ContinueOnError");
+        Assert.Equal([MergeStatus.TestFailed, MergeStatus.Merged], go.Objects<MergeResult>().Select(x => x.Status));
+        Assert.False(File.Exists(Path.Combine(repo.Root, "issue-102.txt")));
+        Assert.True(File.Exists(Path.Combine(repo.Root, "issue-103.txt")));
+        Assert.NotEqual(main, repo.Git("rev-parse", "main"));
+    }
+
+    [Fact]
+    public void A_dirty_issue_is_refused_with_a_clear_error()
+    {
+        var (repo, ps) = ThreeIssues("50001-50999");
+        using var _ = repo;
+        using var __ = ps;
+        var w = ps.Run("Get-IssueWorktree 101").Objects<IssueWorktree>().Single();
+        File.WriteAllText(Path.Combine(w.Path, "uncommitted.txt"), "x\n");
+        var main = repo.Git("rev-parse", "main");
+        var r = ps.Run("Merge-IssueWorktree 101 -NoTest");
+        Assert.Equal(["IssueWorktreeDirty"], r.ErrorIds);
+        Assert.Equal(main, repo.Git("rev-parse", "main"));
+        Assert.Equal(["InvalidIssueId"], ps.Run("Merge-IssueWorktree '../x' -NoTest").ErrorIds);
+        Assert.Equal(["IssueWorktreeNotFound"], ps.Run("Merge-IssueWorktree 404 -NoTest").ErrorIds);
+    }
+
+    [Fact]
+    public void Colliding_migrations_are_renumbered_on_the_way_in()
+    {
+        var repo = new TestRepo();
+        using var _ = repo;
+        repo.Write(".worktree-tools.yml", "ports: { web: 51001-51999 }\nmerge: { migrations: { directory: migrations } }\n");
+        repo.Write("migrations/0001_initial.sql", "create table a(x);\n");
+        repo.Commit("config");
+        using var ps = new PowerShellSession(repo.Root);
+        foreach (var w in ps.Run("101, 102 | New-IssueWorktree -NoInstall").Objects<IssueWorktree>())
+        {
+            File.WriteAllText(Path.Combine(w.Path, "migrations", $"0002_issue-{w.Issue}-changes.sql"), $"-- {w.Issue}\n");
+            TestRepo.Run(w.Path, "add", "-A");
+            TestRepo.Run(w.Path, "commit", "-q", "-m", $"feat(issue-{w.Issue}): migration");
+        }
+        var r = ps.Run("Get-IssueWorktree | Merge-IssueWorktree -NoTest");
+        Assert.Empty(r.Errors);
+        var renamed = r.Objects<MergeResult>().Last().Policies.SelectMany(p => p.Renames).Single();
+        Assert.Equal(("migrations/0002_issue-102-changes.sql", "migrations/0003_issue-102-changes.sql"), (renamed.Old, renamed.New));
+        Assert.Equal(["0001_initial.sql", "0002_issue-101-changes.sql", "0003_issue-102-changes.sql"],
+            Directory.GetFiles(Path.Combine(repo.Root, "migrations")).Select(f => Path.GetFileName(f)!).Order());
+    }
+
+    [Fact]
+    public void Sync_rebases_an_issue_onto_the_moved_base()
+    {
+        var (repo, ps) = ThreeIssues("52001-52999");
+        using var _ = repo;
+        using var __ = ps;
+        ps.Run("Merge-IssueWorktree 101 -NoTest");
+        var behind = ps.Run("Get-IssueWorktree 102").Objects<IssueWorktree>().Single();
+        Assert.Equal(2, behind.Behind); // 101's commit and its merge commit
+
+        var r = ps.Run("Get-IssueWorktree | Where-Object Behind -gt 0 | Sync-IssueWorktree");
+        Assert.Empty(r.Errors);
+        Assert.All(r.Objects<SyncResult>(), s => Assert.Equal(SyncStatus.Synced, s.Status));
+        var synced = ps.Run("Get-IssueWorktree 102").Objects<IssueWorktree>().Single();
+        Assert.Equal((1, 0), (synced.Ahead, synced.Behind));
+        Assert.True(File.Exists(Path.Combine(synced.Path, "issue-101.txt")));
+    }
+}
