@@ -17,35 +17,37 @@ public sealed record GitResult(int ExitCode, string Output, string Error)
 public static partial class GitCli
 {
     public static readonly Version MinimumVersion = new(2, 38);
-    private static Version? _version;
-    private static readonly object VersionLock = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Version> Checked = new();
 
     /// <summary>The git executable: <c>WORKTREE_TOOLS_GIT</c> if set, else <c>git</c> on PATH.</summary>
     public static string Executable =>
         Environment.GetEnvironmentVariable("WORKTREE_TOOLS_GIT") is { Length: > 0 } g ? g : "git";
 
-    /// <summary>Checks once per process that git exists and is new enough.</summary>
+    /// <summary>Checks once per process (and executable) that git exists and is new enough.</summary>
     public static Version EnsureVersion()
     {
-        lock (VersionLock)
+        var executable = Executable;
+        return Checked.TryGetValue(executable, out var v) ? v : Checked[executable] = CheckVersion(executable);
+    }
+
+    /// <summary>The version of <paramref name="executable"/>; <c>GitNotFound</c> or <c>GitTooOld</c> when it will not do.</summary>
+    public static Version CheckVersion(string executable)
+    {
+        GitResult r;
+        try { r = RunRaw(executable, Path.GetTempPath(), ["--version"], null, null); }
+        catch (System.ComponentModel.Win32Exception ex)
         {
-            if (_version is not null) return _version;
-            GitResult r;
-            try { r = RunRaw(Environment.CurrentDirectory, ["--version"], null, null); }
-            catch (System.ComponentModel.Win32Exception ex)
-            {
-                throw new WorktreeToolsException("GitNotFound", ErrorKind.NotInstalled,
-                    $"git was not found ({Executable}). Install git {MinimumVersion} or newer and make sure it is on PATH.", Executable, ex);
-            }
-            var m = VersionRegex().Match(r.Output);
-            if (!m.Success)
-                throw new WorktreeToolsException("GitNotFound", ErrorKind.NotInstalled, $"'{Executable} --version' did not print a git version: {r.Output.Trim()}", Executable);
-            var v = new Version(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value));
-            if (v < MinimumVersion)
-                throw new WorktreeToolsException("GitTooOld", ErrorKind.NotInstalled,
-                    $"git {v} is too old: WorktreeTools needs git {MinimumVersion} or newer (for 'git merge-tree --write-tree'). Please upgrade git.", Executable);
-            return _version = v;
+            throw new WorktreeToolsException("GitNotFound", ErrorKind.NotInstalled,
+                $"git was not found ({executable}). Install git {MinimumVersion} or newer and make sure it is on PATH.", executable, ex);
         }
+        var m = VersionRegex().Match(r.Output);
+        if (!m.Success)
+            throw new WorktreeToolsException("GitNotFound", ErrorKind.NotInstalled, $"'{executable} --version' did not print a git version: {r.Output.Trim()}", executable);
+        var v = new Version(int.Parse(m.Groups[1].Value), int.Parse(m.Groups[2].Value));
+        if (v < MinimumVersion)
+            throw new WorktreeToolsException("GitTooOld", ErrorKind.NotInstalled,
+                $"git {v} is too old: WorktreeTools needs git {MinimumVersion} or newer (for 'git merge-tree --write-tree'). Please upgrade git.", executable);
+        return v;
     }
 
     /// <summary>Runs git in <paramref name="workDir"/>; a non-zero exit throws <c>GitCommandFailed</c> unless <paramref name="check"/> is false.</summary>
@@ -54,7 +56,7 @@ public static partial class GitCli
     {
         EnsureVersion();
         var list = args.ToList();
-        var result = RunRaw(workDir, ["-c", "core.quotepath=false", "-c", "color.ui=false", .. list], stdin, env);
+        var result = RunRaw(Executable, workDir, ["-c", "core.quotepath=false", "-c", "color.ui=false", .. list], stdin, env);
         if (check && !result.Success)
             throw new WorktreeToolsException("GitCommandFailed", ErrorKind.InvalidOperation,
                 $"git {string.Join(' ', list)} failed (exit {result.ExitCode}): {result.Error.Trim()}", workDir);
@@ -65,9 +67,9 @@ public static partial class GitCli
     public static GitResult Read(string workDir, IEnumerable<string> args, bool check = true, string? stdin = null) =>
         Run(workDir, ["--no-optional-locks", .. args], check, stdin);
 
-    private static GitResult RunRaw(string workDir, IReadOnlyList<string> args, string? stdin, IReadOnlyDictionary<string, string?>? env)
+    private static GitResult RunRaw(string executable, string workDir, IReadOnlyList<string> args, string? stdin, IReadOnlyDictionary<string, string?>? env)
     {
-        var psi = new ProcessStartInfo(Executable)
+        var psi = new ProcessStartInfo(executable)
         {
             WorkingDirectory = workDir,
             RedirectStandardOutput = true,
