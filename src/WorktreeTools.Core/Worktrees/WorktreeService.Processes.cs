@@ -60,10 +60,12 @@ public sealed partial class WorktreeService
     {
         var w = Existing(issue);
         var chosen = agent ?? Trusted(Config.Agent.Command) ?? Config.Agent.Default;
-        // Tokens other than {prompt} are expanded now; {prompt} stays for the agent engine to fill as one argument.
+        // Split first, then expand tokens per argument (a path with spaces stays one argument); {prompt} stays
+        // for the agent engine to fill, as one argument.
         var tokens = WorktreeLayout.Of(w).Tokens(Repo, w.Ports);
         tokens["prompt"] = "{prompt}";
-        return AgentRuns.Start(Repo.MainRoot, w.Issue, w.Path, w.Branch, Template.Expand(chosen, tokens), prompt, IssueEnvironment(w), _host);
+        var command = AgentCommand.Resolve(chosen).Map(a => Template.Expand(a, tokens));
+        return AgentRuns.Start(Repo.MainRoot, w.Issue, w.Path, w.Branch, command, prompt, IssueEnvironment(w), _host);
     }
 
     public IReadOnlyList<AgentRun> AgentRunsOf(IReadOnlyList<string>? patterns, string? id = null) =>

@@ -64,9 +64,7 @@ public sealed partial class WorktreeService
         GitCli.Run(Repo.MainRoot, ["worktree", "prune"], check: false);
 
         if (w.Database is { } db && File.Exists(db)) File.Delete(db);
-        foreach (var log in Directory.Exists(System.IO.Path.Combine(StateDirectory, "logs"))
-                     ? Directory.EnumerateFiles(System.IO.Path.Combine(StateDirectory, "logs"), w.Name + "-*") : [])
-            File.Delete(log);
+        File.Delete(w.InstallLog ?? LogPath(w.Name, "install")); // process logs go with WorktreeProcesses.Forget below
 
         var branchDeleted = false;
         if (deleting && w.Branch.Length > 0)
