@@ -8,9 +8,15 @@ public sealed record WorktreeStatus(int Staged, int Unstaged, int Untracked, int
 {
     public bool Dirty => Staged + Unstaged + Untracked + Conflicted > 0;
 
-    public static WorktreeStatus Read(string worktree)
+    /// <param name="preload">
+    /// git's own threaded stat of the index. Off when many statuses run side by side: the processes are the
+    /// parallelism then, and its threads only fight over the same cores (20 worktrees of 10,000 files on 2 cores:
+    /// 4 processes side by side take 350 ms without it, 620 ms with it).
+    /// </param>
+    public static WorktreeStatus Read(string worktree, bool preload = true)
     {
-        var output = GitCli.Read(worktree, ["status", "--porcelain=v2", "-z", "--no-renames", "--ignore-submodules=dirty"]).Output;
+        var output = GitCli.Read(worktree, ["-c", "core.preloadIndex=" + (preload ? "true" : "false"),
+            "status", "--porcelain=v2", "-z", "--no-renames", "--ignore-submodules=dirty"]).Output;
         return Parse(output);
     }
 

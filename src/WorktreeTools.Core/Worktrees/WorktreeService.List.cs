@@ -39,7 +39,7 @@ public sealed partial class WorktreeService
             {
                 var path = items[i].Git?.Path ?? items[i].Record!.Path;
                 if (items[i].Git is null || !Directory.Exists(path)) return;
-                statuses[i] = (WorktreeStatus.Read(path), WorktreeStatus.InProgress(path));
+                statuses[i] = (WorktreeStatus.Read(path, preload: items.Count == 1), WorktreeStatus.InProgress(path));
             });
 
         var result = new List<IssueWorktree>(items.Count);

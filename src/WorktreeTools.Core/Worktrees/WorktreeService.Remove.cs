@@ -64,7 +64,8 @@ public sealed partial class WorktreeService
         GitCli.Run(Repo.MainRoot, ["worktree", "prune"], check: false);
 
         if (w.Database is { } db && File.Exists(db)) File.Delete(db);
-        File.Delete(w.InstallLog ?? LogPath(w.Name, "install")); // process logs go with WorktreeProcesses.Forget below
+        if (File.Exists(w.InstallLog ?? LogPath(w.Name, "install")))
+            File.Delete(w.InstallLog ?? LogPath(w.Name, "install")); // process logs go with WorktreeProcesses.Forget below
 
         var branchDeleted = false;
         if (deleting && w.Branch.Length > 0)
