@@ -161,6 +161,27 @@ public sealed class MergeCmdletTests
     }
 
     [Fact]
+    public void An_issue_made_from_another_base_merges_back_into_it()
+    {
+        var repo = new TestRepo();
+        using var _ = repo;
+        repo.Write(".worktree-tools.yml", "ports: { web: 53001-53999 }\n");
+        repo.Commit("config");
+        repo.Git("branch", "release/2");
+        using var ps = new PowerShellSession(repo.Root);
+        var w = ps.Run("New-IssueWorktree 7 -Base release/2 -NoInstall").Objects<IssueWorktree>().Single();
+        File.WriteAllText(Path.Combine(w.Path, "fix.txt"), "hotfix\n");
+        TestRepo.Run(w.Path, "add", "-A");
+        TestRepo.Run(w.Path, "commit", "-q", "-m", "fix(issue-7): hotfix");
+        var main = repo.Git("rev-parse", "main");
+
+        var result = ps.Run("Get-IssueWorktree 7 | Merge-IssueWorktree -NoTest").Objects<MergeResult>().Single();
+        Assert.Equal((MergeStatus.Merged, "release/2"), (result.Status, result.Into));
+        Assert.Equal(main, repo.Git("rev-parse", "main"));
+        Assert.Equal("Merge issue-7", repo.Git("log", "-1", "--format=%s", "release/2"));
+    }
+
+    [Fact]
     public void Sync_rebases_an_issue_onto_the_moved_base()
     {
         var (repo, ps) = ThreeIssues("52001-52999");

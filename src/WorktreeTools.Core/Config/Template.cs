@@ -4,25 +4,32 @@ namespace WorktreeTools.Core.Config;
 
 /// <summary>
 /// Templates such as <c>../{repo}-worktrees</c> or <c>PORT={port.web}</c>. A token is a lower-case word in
-/// braces, optionally with one dotted part (<c>{port.web}</c>); <c>${VAR}</c> is left to the shell.
+/// braces, optionally with one dotted part (<c>{port.web}</c>); <c>${VAR}</c> is left to the shell, and
+/// <c>{{</c> / <c>}}</c> stand for literal braces (<c>awk '{{print $1}}'</c>).
 /// </summary>
 public static partial class Template
 {
-    [GeneratedRegex(@"(?<!\$)\{(?<t>[a-z][a-zA-Z0-9]*(?:\.[A-Za-z0-9_-]+)?)\}")]
+    [GeneratedRegex(@"\{\{|\}\}|(?<!\$)\{(?<t>[a-z][a-zA-Z0-9]*(?:\.[A-Za-z0-9_-]+)?)\}")]
     private static partial Regex TokenRegex();
 
     public static IEnumerable<(string Token, int Index)> Tokens(string template) =>
-        TokenRegex().Matches(template).Select(m => (m.Groups["t"].Value, m.Index));
+        TokenRegex().Matches(template).Where(m => m.Groups["t"].Success).Select(m => (m.Groups["t"].Value, m.Index));
 
     /// <summary>Replaces every token; a token without a value is an error (validation should have caught it).</summary>
     public static string Expand(string template, IReadOnlyDictionary<string, string> values) =>
-        TokenRegex().Replace(template, m =>
+        Replace(template, values, token => throw new WorktreeToolsException("TemplateTokenUnknown", ErrorKind.InvalidData,
+            $"The template '{template}' uses {{{token}}}, which has no value here. Write {{{{ and }}}} for literal braces.", template));
+
+    /// <summary>Replaces the tokens that have a value and leaves any other brace text as it is (for commands the user typed).</summary>
+    public static string ExpandKnown(string template, IReadOnlyDictionary<string, string> values) =>
+        Replace(template, values, token => "{" + token + "}");
+
+    private static string Replace(string template, IReadOnlyDictionary<string, string> values, Func<string, string> unknown) =>
+        TokenRegex().Replace(template, m => m.Value switch
         {
-            var token = m.Groups["t"].Value;
-            return values.TryGetValue(token, out var v)
-                ? v
-                : throw new WorktreeToolsException("TemplateTokenUnknown", ErrorKind.InvalidData,
-                    $"The template '{template}' uses {{{token}}}, which has no value here.", template);
+            "{{" => "{",
+            "}}" => "}",
+            _ => values.TryGetValue(m.Groups["t"].Value, out var v) ? v : unknown(m.Groups["t"].Value),
         });
 }
 

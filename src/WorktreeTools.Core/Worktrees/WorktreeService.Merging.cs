@@ -25,10 +25,17 @@ public sealed partial class WorktreeService
         };
     }
 
-    /// <summary>Merges the issues one after another (see <see cref="MergeEngine.Train"/>); with <paramref name="remove"/>, removes each merged issue's worktree.</summary>
+    /// <summary>
+    /// Merges the issues one after another (see <see cref="MergeEngine.Train"/>) into <see cref="MergeOptions.Into"/>,
+    /// or else into the base the issues were created from (when they share one), or else worktrees.base. With
+    /// <paramref name="remove"/>, removes each merged issue's worktree.
+    /// </summary>
     public IReadOnlyList<MergeResult> Merge(MergeOptions options, IReadOnlyList<IssueToMerge> issues, bool remove,
-        Action<MergeResult> onResult, Action<string, WorktreeToolsException> onError) =>
-        new MergeEngine(Config, _host).Train(options with { RepositoryRoot = Repo.MainRoot }, issues, result =>
+        Action<MergeResult> onResult, Action<string, WorktreeToolsException> onError)
+    {
+        var bases = issues.Select(i => _registry.Find(Repo.MainRoot, i.Issue)?.Base ?? Config.Worktrees.Base).Distinct().ToList();
+        var into = options.Into ?? (bases.Count == 1 ? bases[0] : Config.Worktrees.Base);
+        return new MergeEngine(Config, _host).Train(options with { RepositoryRoot = Repo.MainRoot, Into = into }, issues, result =>
         {
             onResult(result);
             if (remove && result.Status == MergeStatus.Merged && issues.First(i => i.Issue == result.Issue).WorktreePath is not null)
@@ -37,6 +44,7 @@ public sealed partial class WorktreeService
                 catch (WorktreeToolsException ex) { onError(result.Issue, ex); }
             }
         }, (issue, ex) => onError(issue.Issue, ex));
+    }
 
     /// <summary>Brings the latest base into the issue's branch inside its worktree (see <see cref="SyncEngine.Sync"/>).</summary>
     public SyncResult Sync(string issue, SyncStrategy strategy, bool stay, bool noFetch, string? baseBranch)
