@@ -46,8 +46,10 @@ try
     for (var i = 0; i < runs + 1; i++)
     {
         var gitPath = Path.Combine(root, "plain", $"issue-{i}");
-        plain.Add(Time(() => Git(repo, "worktree", "add", "-q", "-b", $"plain/issue-{i}", gitPath, "main")));
-        create.Add(Time(() => Ps(runspace, $"New-IssueWorktree b{i} -NoInstall -NoFetch")));
+        // Alternate who goes first, so that a busy disk or cache weighs on both alike.
+        void Plain() => plain.Add(Time(() => Git(repo, "worktree", "add", "-q", "-b", $"plain/issue-{i}", gitPath, "main")));
+        void Ours() => create.Add(Time(() => Ps(runspace, $"New-IssueWorktree b{i} -NoInstall -NoFetch")));
+        if (i % 2 == 0) { Plain(); Ours(); } else { Ours(); Plain(); }
         Git(repo, "worktree", "remove", "--force", gitPath);
         Ps(runspace, $"Remove-IssueWorktree b{i} -Force -DeleteBranch -Confirm:$false");
     }
