@@ -5,7 +5,8 @@ using WorktreeTools.Processes;
 namespace WorktreeTools.Commands;
 
 /// <summary>Stops agent runs and everything they started, from any session.</summary>
-[Cmdlet(VerbsLifecycle.Stop, "IssueAgent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+// A piped AgentRun has both Issue and Id: the Id set is the default, so that the very run piped in is meant.
+[Cmdlet(VerbsLifecycle.Stop, "IssueAgent", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = "Id")]
 [OutputType(typeof(AgentRun))]
 public sealed class StopIssueAgentCommand : RepositoryCmdlet
 {

@@ -5,7 +5,8 @@ using WorktreeTools.Processes;
 namespace WorktreeTools.Commands;
 
 /// <summary>Waits until agent runs end and emits each finished run.</summary>
-[Cmdlet(VerbsLifecycle.Wait, "IssueAgent")]
+// A piped AgentRun has both Issue and Id: the Id set is the default, so that the very run piped in is meant.
+[Cmdlet(VerbsLifecycle.Wait, "IssueAgent", DefaultParameterSetName = "Id")]
 [OutputType(typeof(AgentRun))]
 public sealed class WaitIssueAgentCommand : RepositoryCmdlet
 {
