@@ -68,6 +68,23 @@ public sealed partial class WorktreeService
         return AgentRuns.Start(Repo.MainRoot, w.Issue, w.Path, w.Branch, command, prompt, IssueEnvironment(w), _host);
     }
 
+    /// <summary>The whole text of a prompt file, or a PromptFileNotFound / PromptFileUnreadable error.</summary>
+    public static string ReadPromptFile(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new WorktreeToolsException("PromptFileNotFound", ErrorKind.ObjectNotFound, $"The prompt file {path} does not exist.", path, ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new WorktreeToolsException("PromptFileUnreadable", ErrorKind.ReadError, $"The prompt file {path} cannot be read: {ex.Message}", path, ex);
+        }
+    }
+
     public IReadOnlyList<AgentRun> AgentRunsOf(IReadOnlyList<string>? patterns, string? id = null) =>
         Matching(AgentRuns.Get(Repo.MainRoot, id: id), a => a.Issue, patterns);
 

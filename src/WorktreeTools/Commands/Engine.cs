@@ -14,4 +14,6 @@ internal static class Engine
     public static WorktreeConfig LoadConfig(string path) => ConfigService.Load(path).Config;
 
     public static WorktreeService Worktrees(string path, IOperationHost host) => new(path, host);
+
+    public static string ReadPromptFile(string path) => WorktreeService.ReadPromptFile(path);
 }

@@ -31,7 +31,7 @@ public sealed class StartIssueAgentCommand : RepositoryCmdlet
 
     protected override void ProcessRecord() => Try(() =>
     {
-        var prompt = ParameterSetName == "File" ? File.ReadAllText(ResolvePath(PromptFile)) : Prompt;
+        var prompt = ParameterSetName == "File" ? Engine.ReadPromptFile(ResolvePath(PromptFile)) : Prompt;
         var run = Engine.Worktrees(RepositoryPath, Operation).StartAgent(Issue, prompt, Agent);
         if (run is not null) WriteObject(run);
     }, Issue);
