@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Management.Automation;
 
 namespace WorktreeTools.Commands;
@@ -24,9 +25,15 @@ public abstract class WorktreeCmdlet : PSCmdlet, IOperationHost
     /// <summary>Runs <paramref name="action"/>; an engine error becomes a non-terminating error for this input.</summary>
     protected void Try(Action action, object? target = null)
     {
-        try { action(); }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
+        _pipelineThread = Environment.CurrentManagedThreadId;
+        try
         {
+            action();
+            FlushOtherThreads();
+        }
+        catch (Exception ex) when (!IsPowerShells(ex))
+        {
+            FlushOtherThreads();
             WriteError(ToErrorRecord(ex, target));
         }
     }
@@ -34,12 +41,27 @@ public abstract class WorktreeCmdlet : PSCmdlet, IOperationHost
     /// <summary>Runs <paramref name="action"/>; an engine error stops the command.</summary>
     protected void TryOrStop(Action action, object? target = null)
     {
-        try { action(); }
-        catch (Exception ex) when (ex is not PipelineStoppedException)
+        _pipelineThread = Environment.CurrentManagedThreadId;
+        try
         {
+            action();
+            FlushOtherThreads();
+        }
+        catch (Exception ex) when (!IsPowerShells(ex))
+        {
+            FlushOtherThreads();
             ThrowTerminatingError(ToErrorRecord(ex, target));
         }
     }
+
+    /// <summary>
+    /// PowerShell's own exceptions pass through untouched: they come from the pipeline, not from the engine
+    /// (WriteObject runs the next command): break, continue and exit in a downstream script (flow control), a
+    /// stopped pipeline (Ctrl+C, Select-Object -First), a downstream terminating error or -ErrorAction Stop, or
+    /// a script block that threw. Turned into "WorktreeTools failed unexpectedly" they would change what the
+    /// script does (a break that does not break, a throw that only writes an error) and blame the module.
+    /// </summary>
+    private static bool IsPowerShells(Exception ex) => ex is FlowControlException or RuntimeException;
 
     internal static ErrorRecord ToErrorRecord(Exception ex, object? target)
     {
@@ -59,7 +81,9 @@ public abstract class WorktreeCmdlet : PSCmdlet, IOperationHost
         return new ErrorRecord(wrapped, wrapped.ErrorId, ErrorCategory.NotSpecified, target);
     }
 
-    // IOperationHost
+    // IOperationHost. PowerShell accepts writes only on the pipeline thread; the engine may report from another
+    // (a line of an install's output arrives on a thread-pool thread). Such reports wait in a queue and are written
+    // by the pipeline thread at its next write, or when the engine call returns; of progress, only the latest per id.
     void IOperationHost.Progress(int id, string activity, string status, int percent, bool completed)
     {
         var record = new ProgressRecord(id, activity, string.IsNullOrEmpty(status) ? activity : status)
@@ -67,11 +91,40 @@ public abstract class WorktreeCmdlet : PSCmdlet, IOperationHost
             PercentComplete = Math.Clamp(percent, -1, 100),
             RecordType = completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
         };
-        WriteProgress(record);
+        if (OnPipelineThread) WriteProgress(record);
+        else _progressFromOtherThreads[id] = record;
     }
 
-    void IOperationHost.Verbose(string message) => WriteVerbose(message);
-    void IOperationHost.Warning(string message) => WriteWarning(message);
+    void IOperationHost.Verbose(string message) => Write(() => WriteVerbose(message));
+    void IOperationHost.Warning(string message) => Write(() => WriteWarning(message));
+
+    private int _pipelineThread = Environment.CurrentManagedThreadId;
+    private readonly ConcurrentQueue<Action> _fromOtherThreads = new();
+    private readonly ConcurrentDictionary<int, ProgressRecord> _progressFromOtherThreads = new();
+
+    private bool OnPipelineThread
+    {
+        get
+        {
+            if (Environment.CurrentManagedThreadId != _pipelineThread) return false;
+            FlushOtherThreads();
+            return true;
+        }
+    }
+
+    private void Write(Action write)
+    {
+        if (OnPipelineThread) write();
+        else _fromOtherThreads.Enqueue(write);
+    }
+
+    /// <summary>Writes what the engine reported from other threads (call on the pipeline thread).</summary>
+    protected void FlushOtherThreads()
+    {
+        while (_fromOtherThreads.TryDequeue(out var write)) write();
+        foreach (var id in _progressFromOtherThreads.Keys)
+            if (_progressFromOtherThreads.TryRemove(id, out var record)) WriteProgress(record);
+    }
     bool IOperationHost.ShouldProcess(string target, string action) => ShouldProcess(target, action);
     CancellationToken IOperationHost.Cancellation => _stop.Token;
 
