@@ -106,10 +106,14 @@ public sealed partial class WorktreeService
     }
 
     /// <summary>Runs a command line in the issue's worktree with its environment, each output line to <paramref name="onLine"/> (true: stderr).</summary>
-    public int RunCommand(string issue, string command, Action<string, bool> onLine)
+    /// <remarks>
+    /// It may be called on any thread: it reports nothing to the host. <paramref name="cancel"/> (or the host's
+    /// cancellation) kills the command's whole tree.
+    /// </remarks>
+    public int RunCommand(IssueWorktree worktree, string command, Action<string, bool> onLine, CancellationToken cancel)
     {
-        var w = Existing(issue);
-        return ShellCommand.Stream(command, w.Path, IssueEnvironment(w), onLine, _host.Cancellation);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _host.Cancellation);
+        return ShellCommand.Stream(command, worktree.Path, IssueEnvironment(worktree), onLine, linked.Token);
     }
 
     /// <summary>A repository command that may run (approved, or the user's own), or null when none is configured.</summary>

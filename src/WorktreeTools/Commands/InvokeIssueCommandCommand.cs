@@ -35,26 +35,44 @@ public sealed class InvokeIssueCommandCommand : RepositoryCmdlet
     protected override void ProcessRecord() => Try(() =>
     {
         var engine = Engine.Worktrees(RepositoryPath, Operation);
+        var worktree = engine.Existing(Issue);
         int exit;
         if (ParameterSetName == "Command")
         {
-            // Lines arrive on other threads; they are written from this one, as they come.
-            using var lines = new BlockingCollection<(string Line, bool Error)>();
+            // The command's lines arrive on other threads; this one writes them, as they come. When the pipeline
+            // stops downstream (break, Select-Object -First, an error), WriteObject throws: the command is then
+            // ended, its tree killed, and its last lines are drained, so that no line is handed to a gone consumer.
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Operation.Cancellation);
+            var lines = new BlockingCollection<(string Line, bool Error)>();
             var run = Task.Run(() =>
             {
-                try { return engine.RunCommand(Issue, Command, (line, error) => lines.Add((line, error))); }
+                try { return engine.RunCommand(worktree, Command, (line, error) => lines.Add((line, error)), cancel.Token); }
                 finally { lines.CompleteAdding(); }
             });
-            foreach (var (line, error) in lines.GetConsumingEnumerable())
+            var consumed = false;
+            try
             {
-                if (error) WriteInformation(new HostInformationMessage { Message = line }, ["stderr", "PSHOST"]);
-                else WriteObject(line);
+                foreach (var (line, error) in lines.GetConsumingEnumerable())
+                {
+                    if (error) WriteInformation(new HostInformationMessage { Message = line }, ["stderr", "PSHOST"]);
+                    else WriteObject(line);
+                }
+                consumed = true;
+            }
+            finally
+            {
+                if (!consumed)
+                {
+                    cancel.Cancel();
+                    foreach (var _ in lines.GetConsumingEnumerable()) { }
+                    run.ContinueWith(t => t.Exception, TaskScheduler.Default).Wait();
+                }
+                lines.Dispose();
             }
             exit = run.GetAwaiter().GetResult();
         }
         else
         {
-            var worktree = engine.Existing(Issue);
             exit = RunScriptBlock(worktree.Path, engine.IssueEnvironment(worktree));
         }
         SessionState.PSVariable.Set("global:LASTEXITCODE", exit);
@@ -65,7 +83,9 @@ public sealed class InvokeIssueCommandCommand : RepositoryCmdlet
 
     /// <summary>
     /// Runs the script block in this session with the worktree as location and the issue's variables in the
-    /// environment, then puts both back. Its exit code is $LASTEXITCODE as the block left it.
+    /// environment, then puts both back. It runs as a steppable pipeline bound to this cmdlet, so its output and
+    /// errors stream on through this cmdlet as they come (a `break` downstream ends it at once). Its exit code is
+    /// $LASTEXITCODE as the block left it.
     /// </summary>
     private int RunScriptBlock(string path, IReadOnlyDictionary<string, string?> env)
     {
@@ -76,7 +96,9 @@ public sealed class InvokeIssueCommandCommand : RepositoryCmdlet
         {
             foreach (var (k, v) in env) Environment.SetEnvironmentVariable(k, v);
             SessionState.Path.SetLocation(path);
-            foreach (var result in ScriptBlock.Invoke(ArgumentList)) WriteObject(result);
+            using var pipeline = InvokeBlock.GetSteppablePipeline(CommandOrigin.Internal, [ScriptBlock, ArgumentList]);
+            pipeline.Begin(this);
+            foreach (var result in pipeline.End()) WriteObject(result);
             return SessionState.PSVariable.GetValue("global:LASTEXITCODE") is int code ? code : 0;
         }
         finally
@@ -85,4 +107,7 @@ public sealed class InvokeIssueCommandCommand : RepositoryCmdlet
             foreach (var (k, v) in saved) Environment.SetEnvironmentVariable(k, v);
         }
     }
+
+    /// <summary>Calls the user's script block (in a child scope, as &amp; does) with its arguments.</summary>
+    private static readonly ScriptBlock InvokeBlock = ScriptBlock.Create("param($__block, $__arguments) & $__block @__arguments");
 }
