@@ -1,3 +1,5 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using WorktreeTools.Processes;
 using WorktreeTools.Testing;
 using WorktreeTools.Worktrees;
@@ -160,5 +162,29 @@ public sealed class DevServerCmdletTests
         Assert.Empty(repo.Ok("Get-DevServer").Output);
         Assert.False(File.Exists(marker));
         Assert.Empty(Procs.WorkingIn(w.Path));
+    }
+
+    [LinuxFact]
+    public void Ctrl_C_while_servers_start_leaves_none_of_them_running()
+    {
+        // Servers that never listen: Start-DevServer waits for their ports until it is stopped.
+        using var repo = ServerRepo("45501-45599", "node -e \"setInterval(() => {}, 1000)\"");
+        repo.NewWorktrees("101", "102");
+        using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        runspace.Open();
+        runspace.SessionStateProxy.Path.SetLocation(repo.Repo.Root);
+        using var ps = PowerShell.Create(runspace);
+        ps.AddScript($"Import-Module '{TestEnvironment.ManifestPath}'; 101, 102 | Start-DevServer");
+        var running = ps.BeginInvoke();
+        List<DevServer> servers = [];
+        Assert.True(Procs.Eventually(() => (servers = repo.Ok("Get-DevServer").Objects<DevServer>().ToList()).Count == 2), "the servers never started");
+        foreach (var s in servers) repo.Track(s.Pid);
+        Assert.All(servers, s => Assert.Equal(ProcessState.Starting, s.State));
+        var trees = servers.SelectMany(s => Procs.TreeOf(s.Pid)).ToList();
+
+        ps.Stop();   // what Ctrl+C does
+        Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(running));
+        Assert.All(trees, p => Assert.False(p.IsAlive, p.ToString()));
+        Assert.All(repo.Ok("Get-DevServer").Objects<DevServer>(), s => Assert.False(s.IsRunning, s.ToString()));
     }
 }

@@ -7,9 +7,12 @@ namespace WorktreeTools.Commands;
 /// <summary>Starts each issue's dev server, detached, with the issue's environment and ports, and waits until it is ready.</summary>
 [Cmdlet(VerbsLifecycle.Start, "DevServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(DevServer))]
-public sealed class StartDevServerCommand : RepositoryCmdlet
+public sealed class StartDevServerCommand : RepositoryCmdlet, IDisposable
 {
-    private readonly List<string> _started = [];
+    // Servers to wait for in EndProcessing, and whether this command launched them (else: another session's, still starting).
+    private readonly List<(string Issue, bool Launched)> _starting = [];
+    private readonly DateTime _began = DateTime.UtcNow;
+    private string? _repository;
 
     /// <summary>Issue ids whose dev servers to start.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -32,16 +35,44 @@ public sealed class StartDevServerCommand : RepositoryCmdlet
         foreach (var issue in Issue)
             Try(() =>
             {
+                _repository ??= RepositoryPath;
                 var server = Engine.Worktrees(RepositoryPath, Operation).StartDevServer(issue, Command, wait: false);
                 if (server is null) return;
                 if (NoWait || server.State == ProcessState.Running) WriteObject(server);
-                else _started.Add(server.Issue);
+                else if (!_starting.Any(s => s.Issue == server.Issue)) _starting.Add((server.Issue, server.StartedAt >= _began));
             }, issue);
     }
 
     protected override void EndProcessing()
     {
-        foreach (var issue in _started)
-            Try(() => WriteObject(Engine.Worktrees(RepositoryPath, Operation).WaitForDevServer(issue)), issue);
+        while (_starting.Count > 0)
+        {
+            var issue = _starting[0].Issue;
+            Try(() =>
+            {
+                // On early exit, timeout or Ctrl+C the engine stops the server itself.
+                var server = Engine.Worktrees(RepositoryPath, Operation).WaitForDevServer(issue);
+                _starting.RemoveAt(0);
+                WriteObject(server);
+            }, issue);
+            if (_starting.Count > 0 && _starting[0].Issue == issue) _starting.RemoveAt(0);
+        }
+    }
+
+    /// <summary>
+    /// When the pipeline was stopped (Ctrl+C, or a break downstream) before this command saw its servers ready,
+    /// EndProcessing did not run or did not finish: the servers it launched and never reported are stopped, so
+    /// that none is left starting with nobody watching.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_repository is null || !_starting.Any(s => s.Launched)) return;
+        var engine = Engine.Worktrees(_repository, new SilentHost());
+        foreach (var (issue, _) in _starting.Where(s => s.Launched))
+        {
+            try { engine.StopDevServer(issue); }
+            catch (WorktreeToolsException) { }   // gone already, or its record was removed: nothing to stop
+        }
+        _starting.Clear();
     }
 }
