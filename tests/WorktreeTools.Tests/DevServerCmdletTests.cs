@@ -81,6 +81,22 @@ public sealed class DevServerCmdletTests
     }
 
     [LinuxFact]
+    public void A_server_started_by_a_PowerShell_that_ended_keeps_running_and_is_found_again()
+    {
+        using var repo = ServerRepo("45601-45699");
+        repo.NewWorktrees("101");
+        var (exit, output, error) = PwshHostProcess.Run(repo.Repo.Root, "-Command", $"Import-Module '{TestEnvironment.ManifestPath}'; (Start-DevServer 101).State");
+        Assert.True(exit == 0 && output.Trim() == "Running", output + error);
+
+        var server = Assert.Single(repo.Ok("Get-DevServer").Objects<DevServer>());
+        repo.Track(server.Pid);
+        Assert.Equal(ProcessState.Running, server.State);
+        Assert.Equal($"issue 101 port {server.Ports["web"]}", ProcessRepo.Get($"http://127.0.0.1:{server.Ports["web"]}/"));
+        repo.Ok("Stop-DevServer 101");
+        Assert.True(ProcessRepo.Refuses(server.Ports["web"]));
+    }
+
+    [LinuxFact]
     public void A_server_that_crashes_at_start_is_an_error_with_the_log_tail_and_leaves_nothing_running()
     {
         using var repo = ServerRepo("45201-45299", "node crash.js");
@@ -106,6 +122,11 @@ public sealed class DevServerCmdletTests
     {
         using var repo = ServerRepo("45301-45399");
         repo.NewWorktrees("101");
+        var whatIf = repo.Ok("Start-DevServer 101 -WhatIf");
+        Assert.Empty(whatIf.Output);
+        Assert.Contains("What if:", whatIf.Text);
+        Assert.Empty(repo.Ok("Get-DevServer").Output);
+
         var first = repo.Ok("Start-DevServer 101").Objects<DevServer>().Single();
         repo.Track(first.Pid);
         var port = first.Ports["web"];
@@ -118,6 +139,9 @@ public sealed class DevServerCmdletTests
         Assert.Contains($"listening on {port}", log);
         Assert.Contains(log, l => l.StartsWith("issue 101 child "));
         Assert.Equal([$"listening on {port}"], repo.Ok("Get-IssueLog 101 -Tail 1").Output.Select(o => (string)o.BaseObject));
+        // A DevServer or an IssueWorktree piped in reads the server's log.
+        Assert.Equal([$"listening on {port}"], repo.Ok("Get-DevServer 101 | Get-IssueLog -Tail 1").Output.Select(o => (string)o.BaseObject));
+        Assert.Equal([$"listening on {port}"], repo.Ok("Get-IssueWorktree 101 | Get-IssueLog -Tail 1").Output.Select(o => (string)o.BaseObject));
 
         var oldTree = Procs.TreeOf(first.Pid);
         var restarted = repo.Ok("Restart-DevServer 101").Objects<DevServer>().Single();
