@@ -139,7 +139,9 @@ public sealed class IssueCommandTests
         Assert.True(Procs.Eventually(() => output.Count == 1), "no output streamed");
         var tree = Procs.WorkingIn(w.Path);
 
-        ps.Stop();   // what Ctrl+C does
+        var stopping = ps.BeginStop(null, null);   // what Ctrl+C does
+        Assert.True(stopping.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(30)), "the command did not stop");
+        ps.EndStop(stopping);
         Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(running));
         Assert.Equal(["started"], output.Select(o => o.ToString()));
         Assert.All(tree, p => Assert.False(p.IsAlive, p.ToString()));
