@@ -155,6 +155,9 @@ public sealed class AgentCmdletTests
         Assert.Contains(tree, p => p.Pid == int.Parse(File.ReadAllText(childFile)));
         Assert.Equal(ProcessState.Running, Assert.Single(repo.Ok("Get-IssueAgent 202").Objects<AgentRun>()).State);
         Assert.Equal(["AgentAlreadyRunning"], repo.Run("Start-IssueAgent 202 'again' -Agent $agent", Vars(("agent", Template(slow)))).ErrorIds);
+        var timedOut = repo.Run("Wait-IssueAgent 202 -Timeout 1");
+        Assert.Equal(["AgentWaitTimeout"], timedOut.ErrorIds);
+        Assert.Empty(timedOut.Output);
 
         var stopped = Assert.Single(repo.Ok("Get-IssueAgent 202 | Stop-IssueAgent -PassThru").Objects<AgentRun>());
         Assert.Equal((run.Id, ProcessState.Stopped), (stopped.Id, stopped.State));

@@ -186,6 +186,13 @@ public sealed class DevServerCmdletTests
         Assert.Empty(repo.Ok("Get-DevServer").Output);
         Assert.False(File.Exists(marker));
         Assert.Empty(Procs.WorkingIn(w.Path));
+
+        // A command the user types is theirs: it needs no approval.
+        var typed = Assert.Single(repo.Ok("Start-DevServer 101 -Command 'node server.js'").Objects<DevServer>());
+        repo.Track(typed.Pid);
+        Assert.Equal(("node server.js", ProcessState.Running), (typed.Command, typed.State));
+        repo.Ok("Stop-DevServer 101");
+        Assert.Empty(Procs.WorkingIn(w.Path));
     }
 
     [LinuxFact]
