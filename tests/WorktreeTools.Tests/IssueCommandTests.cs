@@ -71,8 +71,8 @@ public sealed class IssueCommandTests
         var w = Assert.Single(repo.NewWorktrees("101"));
         var port = w.Ports["web"].ToString();
 
-        var r = repo.Ok("Invoke-IssueCommand 101 -Command 'echo $PORT; pwd; echo \"$GREETING\"; echo oops >&2; exit 3'; $LASTEXITCODE");
-        Assert.Equal([port, w.Path, "hello 101", "3"], r.Output.Select(o => o.ToString()));
+        var r = repo.Ok("Invoke-IssueCommand 101 -Command 'echo $PORT; pwd; echo \"$GREETING\"; echo \"$ISSUE_ID $WORKTREE_BRANCH\"; echo oops >&2; exit 3'; $LASTEXITCODE");
+        Assert.Equal([port, w.Path, "hello 101", "101 feature/issue-101", "3"], r.Output.Select(o => o.ToString()));
         Assert.Contains("oops", r.Text);   // stderr is shown, not output
 
         var failed = repo.Run("Invoke-IssueCommand 101 -Command 'echo $PORT; exit 3' -ErrorOnFailure");
