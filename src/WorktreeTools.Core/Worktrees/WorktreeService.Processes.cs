@@ -38,7 +38,9 @@ public sealed partial class WorktreeService
             ?? throw new WorktreeToolsException("DevServerCommandMissing", ErrorKind.ObjectNotFound,
                 $"No dev server command for issue {w.Issue}: there is no devServer.command and {w.Path} has no package.json \"dev\" script.",
                 w.Issue, recommendedAction: "Set devServer.command in .worktree-tools.yml, or pass -Command.");
-        text = Template.Expand(text, WorktreeLayout.Of(w).Tokens(Repo, w.Ports));
+        // A command the user typed keeps brace text that is no token (awk '{print}'); configured ones were validated.
+        var tokens = WorktreeLayout.Of(w).Tokens(Repo, w.Ports);
+        text = command is null ? Template.Expand(text, tokens) : Template.ExpandKnown(text, tokens);
         return DevServers.Start(Repo.MainRoot, w.Issue, w.Path, text, IssueEnvironment(w), w.Ports, Config.DevServer.Ready, _host, wait);
     }
 
@@ -64,7 +66,7 @@ public sealed partial class WorktreeService
         // for the agent engine to fill, as one argument.
         var tokens = WorktreeLayout.Of(w).Tokens(Repo, w.Ports);
         tokens["prompt"] = "{prompt}";
-        var command = AgentCommand.Resolve(chosen).Map(a => Template.Expand(a, tokens));
+        var command = AgentCommand.Resolve(chosen).Map(a => agent is null ? Template.Expand(a, tokens) : Template.ExpandKnown(a, tokens));
         return AgentRuns.Start(Repo.MainRoot, w.Issue, w.Path, w.Branch, command, prompt, IssueEnvironment(w), _host);
     }
 
