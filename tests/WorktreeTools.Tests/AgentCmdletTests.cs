@@ -8,7 +8,7 @@ namespace WorktreeTools.Tests;
 
 /// <summary>
 /// Issue 4's agent runs end to end through the cmdlets, with fake agents (shell and node scripts the tests write)
-/// that record their arguments, edit a file and commit. Ports 461xx–465xx belong to this class.
+/// that record their arguments, edit a file and commit. Ports 131xx–136xx belong to this class.
 /// </summary>
 public sealed class AgentCmdletTests
 {
@@ -50,7 +50,7 @@ public sealed class AgentCmdletTests
     [LinuxFact]
     public void Two_agents_run_at_once_and_each_commits_only_on_its_own_branch()
     {
-        using var repo = new ProcessRepo("ports: { web: 46101-46199 }\n");
+        using var repo = new ProcessRepo("ports: { web: 13101-13199 }\n");
         repo.NewWorktrees("201", "202");
         var agent = repo.Tool("agent.sh", FakeAgent);
         File.WriteAllText(Path.Combine(repo.Tools, "expect"), "2");
@@ -94,7 +94,7 @@ public sealed class AgentCmdletTests
     [LinuxFact]
     public void A_prompt_full_of_shell_metacharacters_arrives_verbatim_as_one_argument_from_a_parameter_the_pipeline_and_a_file()
     {
-        using var repo = new ProcessRepo("ports: { web: 46201-46299 }\n");
+        using var repo = new ProcessRepo("ports: { web: 13201-13299 }\n");
         repo.NewWorktrees("201");
         var agent = repo.Tool("agent.sh", FakeAgent);
         var pwned = Path.Combine(repo.Repo.Parent, "pwned");
@@ -140,7 +140,7 @@ public sealed class AgentCmdletTests
     [LinuxFact]
     public void A_long_running_agent_is_stopped_with_its_whole_tree_and_its_log_followed()
     {
-        using var repo = new ProcessRepo("ports: { web: 46301-46399 }\n");
+        using var repo = new ProcessRepo("ports: { web: 13301-13399 }\n");
         repo.NewWorktrees("201", "202");
         var slow = repo.Tool("slow.sh", SlowAgent);
         var chatty = repo.Tool("chatty.sh", "#!/bin/sh\nfor i in 1 2 3; do echo \"step $i of $1\"; sleep 0.2; done\n");
@@ -182,7 +182,7 @@ public sealed class AgentCmdletTests
             fs.writeFileSync(path.join(process.env.WORKTREE_ARTIFACTS, process.env.WORKTREE_ARTIFACT_PREFIX + 'argv.json'),
                 JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), issue: process.env.ISSUE_ID }));
             """;
-        using var repo = new ProcessRepo("ports: { web: 46401-46499 }\nagent: { command: 'node {worktree}/tools/agent.js --prompt {prompt}' }\n",
+        using var repo = new ProcessRepo("ports: { web: 13401-13499 }\nagent: { command: 'node {worktree}/tools/agent.js --prompt {prompt}' }\n",
             new Dictionary<string, string> { ["tools/agent.js"] = agentJs, [".gitignore"] = "artifacts/\n" }, approve: false, name: "my app");
         var w = Assert.Single(repo.NewWorktrees("7"));
         Assert.Contains(' ', w.Path);
@@ -207,7 +207,7 @@ public sealed class AgentCmdletTests
     [LinuxFact]
     public void Bad_agent_input_is_an_error_with_a_stable_id()
     {
-        using var repo = new ProcessRepo("ports: { web: 46501-46599 }\n");
+        using var repo = new ProcessRepo("ports: { web: 13501-13599 }\n");
         repo.NewWorktrees("201");
         var agent = Template(repo.Tool("agent.sh", FakeAgent));
         var vars = Vars(("agent", agent));
@@ -225,7 +225,7 @@ public sealed class AgentCmdletTests
     [LinuxFact]
     public void Removing_an_issue_with_a_running_server_and_agent_stops_both_first()
     {
-        using var repo = new ProcessRepo("ports: { web: 46601-46699 }\ndevServer: { command: 'node server.js' }\n",
+        using var repo = new ProcessRepo("ports: { web: 13601-13699 }\ndevServer: { command: 'node server.js' }\n",
             new Dictionary<string, string> { ["server.js"] = ProcessRepo.ServerJs });
         var w = Assert.Single(repo.NewWorktrees("301"));
         var server = Assert.Single(repo.Ok("Start-DevServer 301").Objects<DevServer>());

@@ -9,7 +9,7 @@ namespace WorktreeTools.Tests;
 
 /// <summary>
 /// Issue 4's dev servers end to end through the cmdlets: real node HTTP servers on 127.0.0.1, started detached,
-/// found and stopped from other runspaces and processes, checked in /proc. Ports 451xx–454xx belong to this class.
+/// found and stopped from other runspaces and processes, checked in /proc. Ports 121xx–126xx belong to this class.
 /// </summary>
 public sealed class DevServerCmdletTests
 {
@@ -20,7 +20,7 @@ public sealed class DevServerCmdletTests
     [LinuxFact]
     public void Three_servers_start_from_the_pipeline_and_one_is_stopped_from_another_runspace_and_one_from_another_process()
     {
-        using var repo = ServerRepo("45101-45199");
+        using var repo = ServerRepo("12101-12199");
         var started = repo.Ok("101, 102, 103 | New-IssueWorktree -NoInstall | Start-DevServer").Objects<DevServer>().ToList();
         foreach (var s in started) repo.Track(s.Pid);
         Assert.Equal(["101", "102", "103"], started.Select(s => s.Issue).Order());
@@ -83,7 +83,7 @@ public sealed class DevServerCmdletTests
     [LinuxFact]
     public void A_server_started_by_a_PowerShell_that_ended_keeps_running_and_is_found_again()
     {
-        using var repo = ServerRepo("45601-45699");
+        using var repo = ServerRepo("12601-12699");
         repo.NewWorktrees("101");
         var (exit, output, error) = PwshHostProcess.Run(repo.Repo.Root, "-Command", $"Import-Module '{TestEnvironment.ManifestPath}'; (Start-DevServer 101).State");
         Assert.True(exit == 0 && output.Trim() == "Running", output + error);
@@ -99,7 +99,7 @@ public sealed class DevServerCmdletTests
     [LinuxFact]
     public void A_server_that_crashes_at_start_is_an_error_with_the_log_tail_and_leaves_nothing_running()
     {
-        using var repo = ServerRepo("45201-45299", "node crash.js");
+        using var repo = ServerRepo("12201-12299", "node crash.js");
         var w = Assert.Single(repo.NewWorktrees("101"));
 
         var r = repo.Run("Start-DevServer 101");
@@ -120,7 +120,7 @@ public sealed class DevServerCmdletTests
     [LinuxFact]
     public void Starting_a_running_server_returns_it_restart_gives_a_new_one_and_the_log_is_readable()
     {
-        using var repo = ServerRepo("45301-45399");
+        using var repo = ServerRepo("12301-12399");
         repo.NewWorktrees("101");
         var whatIf = repo.Ok("Start-DevServer 101 -WhatIf");
         Assert.Empty(whatIf.Output);
@@ -162,7 +162,7 @@ public sealed class DevServerCmdletTests
     [LinuxFact]
     public void Bad_input_is_an_error_with_a_stable_id_and_starts_nothing()
     {
-        using var repo = ServerRepo("45401-45499", command: null);
+        using var repo = ServerRepo("12401-12499", command: null);
         var w = Assert.Single(repo.NewWorktrees("101"));
 
         Assert.Equal(["IssueWorktreeNotFound"], repo.Run("Start-DevServer 999").ErrorIds);
@@ -179,7 +179,7 @@ public sealed class DevServerCmdletTests
         // A repository command nobody approved does not run.
         var marker = Path.Combine(repo.Repo.Parent, "ran");
         File.WriteAllText(Path.Combine(repo.Repo.Root, ".worktree-tools.yml"),
-            $"ports: {{ web: 45401-45499 }}\ndevServer: {{ command: 'touch \"{marker}\"; node server.js' }}\n");
+            $"ports: {{ web: 12401-12499 }}\ndevServer: {{ command: 'touch \"{marker}\"; node server.js' }}\n");
         var refused = repo.Run("Start-DevServer 101");
         Assert.Equal(["CommandNotApproved"], refused.ErrorIds);
         Assert.Empty(refused.Output);
@@ -199,7 +199,7 @@ public sealed class DevServerCmdletTests
     public void Ctrl_C_while_servers_start_leaves_none_of_them_running()
     {
         // Servers that never listen: Start-DevServer waits for their ports until it is stopped.
-        using var repo = ServerRepo("45501-45599", "node -e \"setInterval(() => {}, 1000)\"");
+        using var repo = ServerRepo("12501-12599", "node -e \"setInterval(() => {}, 1000)\"");
         repo.NewWorktrees("101", "102");
         using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
         runspace.Open();

@@ -9,7 +9,7 @@ namespace WorktreeTools.Tests;
 
 /// <summary>
 /// Invoke-IssueCommand end to end: a script block or a command line in an issue's worktree with its environment,
-/// exit codes as PowerShell users expect, and the pipeline's own rules (break, Ctrl+C). Ports 471xx–475xx.
+/// exit codes as PowerShell users expect, and the pipeline's own rules (break, Ctrl+C). Ports 141xx–145xx.
 /// </summary>
 public sealed class IssueCommandTests
 {
@@ -20,7 +20,7 @@ public sealed class IssueCommandTests
     [LinuxFact]
     public void A_script_block_runs_in_the_worktree_with_the_issues_environment_and_both_are_put_back()
     {
-        using var repo = CommandRepo("47101-47199");
+        using var repo = CommandRepo("14101-14199");
         var w = Assert.Single(repo.NewWorktrees("101"));
         var port = w.Ports["web"].ToString();
         try
@@ -67,7 +67,7 @@ public sealed class IssueCommandTests
     [LinuxFact]
     public void A_command_line_streams_its_output_and_sets_LASTEXITCODE()
     {
-        using var repo = CommandRepo("47201-47299");
+        using var repo = CommandRepo("14201-14299");
         var w = Assert.Single(repo.NewWorktrees("101"));
         var port = w.Ports["web"].ToString();
 
@@ -89,7 +89,7 @@ public sealed class IssueCommandTests
     [LinuxFact]
     public void A_CLI_run_in_an_issue_connects_to_that_issues_dev_server()
     {
-        using var repo = CommandRepo("47301-47399");
+        using var repo = CommandRepo("14301-14399");
         var servers = repo.Ok("101, 102 | New-IssueWorktree -NoInstall | Start-DevServer").Objects<DevServer>().ToList();
         foreach (var s in servers) repo.Track(s.Pid);
         foreach (var s in servers)
@@ -103,7 +103,7 @@ public sealed class IssueCommandTests
     [LinuxFact]
     public void Break_after_a_streaming_command_stops_it_and_the_loop_and_nothing_crashes()
     {
-        using var repo = CommandRepo("47401-47499");
+        using var repo = CommandRepo("14401-14499");
         var w = Assert.Single(repo.NewWorktrees("101"));
         // A separate process: before the fix, the host process died of an exception on a thread-pool thread.
         var (exit, output, error) = PwshHostProcess.Run(repo.Repo.Root, "-Command", $$"""
@@ -126,7 +126,7 @@ public sealed class IssueCommandTests
     [LinuxFact]
     public void Ctrl_C_stops_a_running_command_and_its_children()
     {
-        using var repo = CommandRepo("47501-47599");
+        using var repo = CommandRepo("14501-14599");
         var w = Assert.Single(repo.NewWorktrees("101"));
         using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
         runspace.Open();

@@ -7,7 +7,7 @@ namespace WorktreeTools.Tests;
 /// <summary>
 /// PowerShell's rules that hold for every cmdlet of the module (the shared base, WorktreeCmdlet): writes only on
 /// the pipeline thread, and the pipeline's own exceptions (break, continue, a downstream error) left alone.
-/// Ports 481xx–482xx.
+/// Ports 151xx–152xx.
 /// </summary>
 public sealed class PipelineRulesTests
 {
@@ -15,7 +15,7 @@ public sealed class PipelineRulesTests
     public void An_install_that_prints_lines_shows_progress_without_bringing_PowerShell_down()
     {
         using var repo = new TestRepo();
-        repo.Write(".worktree-tools.yml", "setup: { install: 'for i in 1 2 3 4 5; do echo installing package $i; done; echo warn >&2' }\nports: { web: 48101-48199 }\n");
+        repo.Write(".worktree-tools.yml", "setup: { install: 'for i in 1 2 3 4 5; do echo installing package $i; done; echo warn >&2' }\nports: { web: 15101-15199 }\n");
         repo.Commit("config");
         using (var ps = new PowerShellSession(repo.Root)) Assert.Empty(ps.Run("Approve-WorktreeConfig").Errors);
 
@@ -36,7 +36,7 @@ public sealed class PipelineRulesTests
     public void Break_continue_and_errors_downstream_keep_their_meaning()
     {
         using var repo = new TestRepo();
-        repo.Write(".worktree-tools.yml", "ports: { web: 48201-48299 }\n");
+        repo.Write(".worktree-tools.yml", "ports: { web: 15201-15299 }\n");
         repo.Commit("config");
         using var ps = new PowerShellSession(repo.Root);
         Assert.Empty(ps.Run("1, 2 | New-IssueWorktree -NoInstall").Errors);

@@ -123,6 +123,8 @@ public static class Procs
 /// A real repository with a committed, approved <c>.worktree-tools.yml</c>, a PowerShell session in it, and
 /// scripts for fake dev servers and agents. Dispose kills whatever still runs in the repository's folder or in
 /// the trees of its recorded dev servers and agent runs, so that no test leaves a process behind.
+/// Each test class leases its own port range below 32768, outside Linux's ephemeral ports, so that neither a
+/// parallel test nor the local end of some outgoing connection ever holds a port a test server must listen on.
 /// </summary>
 public sealed class ProcessRepo : IDisposable
 {
