@@ -72,7 +72,8 @@ public sealed class AgentRunTests : IDisposable
 
         var runs = issues.Select(i => AgentRuns.Start(_repo.Root, i, worktrees[i], $"feature/issue-{i}", $"{agent} {{prompt}}", $"Work on issue {i}",
             new Dictionary<string, string?> { ["SYNC"] = sync }, SilentHost.Instance)!).ToList();
-        Assert.All(runs, r => Assert.Equal(ProcessState.Running, r.State));
+        // The first agent cannot finish before the second has started; the second may already be done.
+        Assert.Equal(ProcessState.Running, runs[0].State);
         var done = runs.Select(r => AgentRuns.Wait(_repo.Root, r.Id, TimeSpan.FromSeconds(60), SilentHost.Instance)).ToList();
 
         foreach (var (run, i) in done.Zip(issues))
