@@ -45,11 +45,14 @@ try
     var plain = new List<double>();
     for (var i = 0; i < runs + 1; i++)
     {
-        var gitPath = Path.Combine(root, "plain", $"issue-{i}");
+        // Beside ours, in the same folder: the filesystem places new folders by parent, and that alone moved
+        // timings by 2x here.
+        var gitPath = Path.Combine(root, "app-worktrees", $"plain-{i}");
         // Alternate who goes first, so that a busy disk or cache weighs on both alike.
         void Plain() => plain.Add(Time(() => Git(repo, "worktree", "add", "-q", "-b", $"plain/issue-{i}", gitPath, "main")));
         void Ours() => create.Add(Time(() => Ps(runspace, $"New-IssueWorktree b{i} -NoInstall -NoFetch")));
         if (i % 2 == 0) { Plain(); Ours(); } else { Ours(); Plain(); }
+        Console.WriteLine($"  round {i}: git {plain[^1]:F0} ms, New-IssueWorktree {create[^1]:F0} ms ({(i % 2 == 0 ? "git" : "ours")} first)");
         Git(repo, "worktree", "remove", "--force", gitPath);
         Ps(runspace, $"Remove-IssueWorktree b{i} -Force -DeleteBranch -Confirm:$false");
     }
