@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using WorktreeTools.Completion;
 using WorktreeTools.Merging;
 
 namespace WorktreeTools.Commands;
@@ -10,16 +9,10 @@ namespace WorktreeTools.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Merge, "IssueWorktree", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(MergeResult))]
-public sealed class MergeIssueWorktreeCommand : RepositoryCmdlet
+public sealed class MergeIssueWorktreeCommand : IssuesCmdlet
 {
     private readonly List<string> _issues = [];
 
-    /// <summary>Issue ids to merge, in order.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Number")]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(IssueCompleter))]
-    public string[] Issue { get; set; } = [];
 
     /// <summary>Merge (--no-ff, default), Squash, Rebase (linear) or CherryPick; default: merge.strategy.</summary>
     [Parameter]

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using WorktreeTools.Completion;
 using WorktreeTools.Worktrees;
 
 namespace WorktreeTools.Commands;
@@ -7,15 +6,8 @@ namespace WorktreeTools.Commands;
 /// <summary>Creates one worktree and branch per issue, with its own env file, ports, database and install.</summary>
 [Cmdlet(VerbsCommon.New, "IssueWorktree", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(IssueWorktree))]
-public sealed class NewIssueWorktreeCommand : RepositoryCmdlet
+public sealed class NewIssueWorktreeCommand : IssuesCmdlet
 {
-    /// <summary>Issue ids: letters, digits, '-', '_' and '.'.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Number")]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(IssueCompleter))]
-    public string[] Issue { get; set; } = [];
-
     /// <summary>The branch new work starts from (default: worktrees.base, usually main).</summary>
     [Parameter]
     public string? Base { get; set; }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using WorktreeTools.Completion;
 using WorktreeTools.Worktrees;
 
 namespace WorktreeTools.Commands;
@@ -7,15 +6,8 @@ namespace WorktreeTools.Commands;
 /// <summary>Removes issue worktrees safely: refuses unsaved work unless forced, and then saves it first.</summary>
 [Cmdlet(VerbsCommon.Remove, "IssueWorktree", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(IssueWorktree))]
-public sealed class RemoveIssueWorktreeCommand : RepositoryCmdlet
+public sealed class RemoveIssueWorktreeCommand : IssuesCmdlet
 {
-    /// <summary>Issue ids whose worktrees to remove.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Number")]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(IssueCompleter))]
-    public string[] Issue { get; set; } = [];
-
     /// <summary>Remove even with uncommitted or unmerged work, a lock or an operation in progress; the work is saved under a backup ref first.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using WorktreeTools.Completion;
 using WorktreeTools.Processes;
 
 namespace WorktreeTools.Commands;
@@ -7,15 +6,8 @@ namespace WorktreeTools.Commands;
 /// <summary>Stops and starts issues' dev servers again, and waits until they are ready.</summary>
 [Cmdlet(VerbsLifecycle.Restart, "DevServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(DevServer))]
-public sealed class RestartDevServerCommand : RepositoryCmdlet
+public sealed class RestartDevServerCommand : IssuesCmdlet
 {
-    /// <summary>Issue ids whose dev servers to restart.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Number")]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(IssueCompleter))]
-    public string[] Issue { get; set; } = [];
-
     /// <summary>The command to run instead of devServer.command or the detected package.json "dev" script.</summary>
     [Parameter]
     public string? Command { get; set; }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using WorktreeTools.Completion;
 using WorktreeTools.Processes;
 
 namespace WorktreeTools.Commands;
@@ -7,19 +6,13 @@ namespace WorktreeTools.Commands;
 /// <summary>Starts each issue's dev server, detached, with the issue's environment and ports, and waits until it is ready.</summary>
 [Cmdlet(VerbsLifecycle.Start, "DevServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(DevServer))]
-public sealed class StartDevServerCommand : RepositoryCmdlet, IDisposable
+public sealed class StartDevServerCommand : IssuesCmdlet, IDisposable
 {
     // Servers to wait for in EndProcessing, and whether this command launched them (else: another session's, still starting).
     private readonly List<(string Issue, bool Launched)> _starting = [];
     private readonly DateTime _began = DateTime.UtcNow;
     private string? _repository;
 
-    /// <summary>Issue ids whose dev servers to start.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Number")]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(IssueCompleter))]
-    public string[] Issue { get; set; } = [];
 
     /// <summary>The command to run instead of devServer.command or the detected package.json "dev" script.</summary>
     [Parameter]

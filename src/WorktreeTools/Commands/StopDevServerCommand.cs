@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using WorktreeTools.Completion;
 using WorktreeTools.Processes;
 
 namespace WorktreeTools.Commands;
@@ -7,15 +6,8 @@ namespace WorktreeTools.Commands;
 /// <summary>Stops issues' dev servers and every process they started, gracefully and then forcefully, from any session.</summary>
 [Cmdlet(VerbsLifecycle.Stop, "DevServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(DevServer))]
-public sealed class StopDevServerCommand : RepositoryCmdlet
+public sealed class StopDevServerCommand : IssuesCmdlet
 {
-    /// <summary>Issue ids whose dev servers to stop.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Number")]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(IssueCompleter))]
-    public string[] Issue { get; set; } = [];
-
     /// <summary>Emit the stopped dev server.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }

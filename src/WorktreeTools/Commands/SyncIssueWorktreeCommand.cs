@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using WorktreeTools.Completion;
 using WorktreeTools.Merging;
 
 namespace WorktreeTools.Commands;
@@ -7,15 +6,8 @@ namespace WorktreeTools.Commands;
 /// <summary>Brings the latest base into issue branches inside their worktrees, by rebase (default) or merge.</summary>
 [Cmdlet(VerbsData.Sync, "IssueWorktree", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(SyncResult))]
-public sealed class SyncIssueWorktreeCommand : RepositoryCmdlet
+public sealed class SyncIssueWorktreeCommand : IssuesCmdlet
 {
-    /// <summary>Issue ids to sync.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Number")]
-    [AllowEmptyString]
-    [ArgumentCompleter(typeof(IssueCompleter))]
-    public string[] Issue { get; set; } = [];
-
     /// <summary>Rebase (default) or Merge.</summary>
     [Parameter]
     public SyncStrategy Strategy { get; set; } = SyncStrategy.Rebase;
