@@ -92,6 +92,24 @@ public sealed class WorktreeCmdletTests
     }
 
     [Fact]
+    public void A_failing_install_is_marked_and_its_log_is_readable()
+    {
+        using var repo = new TestRepo();
+        repo.Write(".worktree-tools.yml", "setup: { install: 'echo resolving packages; echo no such package >&2; exit 7' }\nports: { web: 54001-54999 }\n");
+        repo.Commit("config");
+        using var ps = new PowerShellSession(repo.Root);
+        ps.Run("Approve-WorktreeConfig");
+        var created = ps.Run("New-IssueWorktree 1");
+        var w = Assert.Single(created.Objects<IssueWorktree>());
+        Assert.Equal(WorktreeState.InstallFailed, w.State);
+        Assert.Contains("exit code 7", created.Text);
+        var log = ps.Run("Get-IssueWorktree 1 | Get-IssueLog -Source Install").Output.Select(o => o.ToString()).ToList();
+        Assert.Contains("resolving packages", log);
+        Assert.Contains("no such package", log);
+        Assert.Contains("# exit code 7", log);
+    }
+
+    [Fact]
     public void Get_IssueWorktree_reports_unknown_ids_and_All_shows_other_worktrees()
     {
         using var repo = Repo("36001-36999");

@@ -79,11 +79,6 @@ public static class ConfigLoader
         return Build(repositoryRoot, haveRepo ? repoFile : null, haveUser ? userFile : null, entries);
     }
 
-    /// <summary>Validates one file on its own (defaults assumed for everything else).</summary>
-    public static void Validate(string file) =>
-        Build(Path.GetDirectoryName(Path.GetFullPath(file)) ?? ".", file, null,
-            ReadFile(file, ConfigSource.Repository).ToDictionary(e => e.Key, StringComparer.Ordinal));
-
     /// <summary>Later files win key by key; maps (ports, env.set) merge entry by entry, lists are replaced whole.</summary>
     private static void Overlay(Dictionary<string, Entry> into, IEnumerable<Entry> from)
     {

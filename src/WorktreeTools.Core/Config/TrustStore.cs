@@ -79,7 +79,4 @@ public sealed class TrustStore
             return list.Count;
         });
     }
-
-    public void Revoke(WorktreeConfig config) =>
-        _file.Update(doc => doc.Approvals.RemoveAll(a => RepoKey(a.Repository) == RepoKey(config.RepositoryRoot)));
 }

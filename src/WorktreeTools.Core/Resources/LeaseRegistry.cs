@@ -43,8 +43,6 @@ public sealed class LeaseRegistry
     public LeaseRegistry(string? stateDirectory = null) =>
         _file = new StateFile<Document>(System.IO.Path.Combine(stateDirectory ?? ToolPaths.StateDirectory, "leases.json"));
 
-    public string FilePath => _file.Path;
-
     public IReadOnlyList<WorktreeRecord> All() => _file.Read().Worktrees;
 
     public IReadOnlyList<WorktreeRecord> ForRepository(string repository) =>
