@@ -19,8 +19,6 @@ public sealed class NewWorktreeConfigCommand : WorktreeCmdlet
     {
         var root = Core.Git.RepositoryInfo.Discover(ResolvePath(Path)).MainRoot;
         var file = System.IO.Path.Combine(root, Core.Config.ConfigLoader.RepositoryFileName);
-        if (File.Exists(file) && !Force)
-            throw new WorktreeToolsException("ConfigFileExists", ErrorKind.ResourceExists, $"{file} already exists. Use -Force to replace it.", file);
         if (!ShouldProcess(file, File.Exists(file) ? "Replace with the starter configuration" : "Write the starter configuration")) return;
         WriteObject(new FileInfo(Core.Config.ConfigService.WriteStarter(root, Force)));
     }, Path);
