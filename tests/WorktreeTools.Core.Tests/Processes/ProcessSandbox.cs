@@ -65,13 +65,19 @@ internal sealed class ProcessSandbox : IDisposable
     /// <summary>The file's text, or "" while it does not exist yet.</summary>
     public static string Read(string path) => File.Exists(path) ? File.ReadAllText(path) : "";
 
+    // Below the kernel's ephemeral range (32768+ here): a port the OS hands out for port 0 can be taken by
+    // any outgoing connection between this probe and the server's bind, which made tests flaky.
+    private static int _next = 17000 + Random.Shared.Next(0, 1000);
+
+    /// <summary>A port nothing listens on, from 17000-19999, never the same twice in this process.</summary>
     public static int FreePort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        while (true)
+        {
+            var port = Interlocked.Increment(ref _next);
+            if (port > 19999) throw new InvalidOperationException("No free test port left in 17000-19999.");
+            if (WorktreeTools.Core.Resources.LeaseRegistry.IsFree(port)) return port;
+        }
     }
 
     public static string Get(string url) => Http.GetStringAsync(url).GetAwaiter().GetResult();
