@@ -6,7 +6,8 @@ BeforeDiscovery {
     Import-Module -Name (Join-Path $PSScriptRoot '..' '..' 'WorktreeTools.psd1') -Force
     $byType = [ordered]@{}
     foreach ($command in Get-Command -Module WorktreeTools -CommandType Cmdlet) {
-        foreach ($type in $command.OutputType) {
+        # PowerShell formats its own types (strings, any object) itself; ours need a view each.
+        foreach ($type in $command.OutputType | Where-Object { $_.Type.Namespace -ne 'System' }) {
             if (-not $byType.Contains($type.Name)) { $byType[$type.Name] = [System.Collections.Generic.List[string]]::new() }
             $byType[$type.Name].Add($command.Name)
         }
