@@ -5,10 +5,8 @@
     Creates a sandbox repository with an .env and a config, then: three issue worktrees with their own
     ports and env files, a dev server per issue (when node is installed), work committed in each by a
     small stand-in "agent", the live status table, a merge train gated by a test, and clean-up. Touches nothing
-    outside the sandbox (it uses its own WORKTREE_TOOLS_HOME). It sticks to core cmdlets and .NET calls so
-    that it also runs in tools/PwshHost, which has no Microsoft.PowerShell.Management/Utility cmdlets.
-    Run it with pwsh, or on a machine without pwsh:
-        dotnet build; dotnet tools/PwshHost/bin/PwshHost.dll -File examples/ThreeIssues.ps1
+    outside the sandbox (it uses its own WORKTREE_TOOLS_HOME). Run it in pwsh 7.4+, or with the pinned one:
+        dotnet tool restore && dotnet build && dotnet pwsh -NoProfile -File examples/ThreeIssues.ps1
 #>
 param([string] $Sandbox = [IO.Path]::Combine([IO.Path]::GetTempPath(), "worktreetools-demo-$PID"))
 

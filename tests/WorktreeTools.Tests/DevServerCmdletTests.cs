@@ -65,7 +65,7 @@ public sealed class DevServerCmdletTests
         Assert.True(Procs.Eventually(() => trees["101"].All(p => !p.IsAlive)), "left running: " + string.Join(", ", trees["101"].Where(p => p.IsAlive)));
 
         // Another process (a fresh PowerShell importing the module from disk) stops 102.
-        var (exit, output, error) = PwshHostProcess.Run(repo.Repo.Root, "-Command", $"Import-Module '{TestEnvironment.ManifestPath}'; Stop-DevServer 102");
+        var (exit, output, error) = PwshProcess.Run(repo.Repo.Root, "-Command", $"Import-Module '{TestEnvironment.ManifestPath}'; Stop-DevServer 102");
         Assert.True(exit == 0, output + error);
         Assert.True(Procs.Eventually(() => trees["102"].All(p => !p.IsAlive)), "left running: " + string.Join(", ", trees["102"].Where(p => p.IsAlive)));
 
@@ -85,7 +85,7 @@ public sealed class DevServerCmdletTests
     {
         using var repo = ServerRepo("12601-12699");
         repo.NewWorktrees("101");
-        var (exit, output, error) = PwshHostProcess.Run(repo.Repo.Root, "-Command", $"Import-Module '{TestEnvironment.ManifestPath}'; (Start-DevServer 101).State");
+        var (exit, output, error) = PwshProcess.Run(repo.Repo.Root, "-Command", $"Import-Module '{TestEnvironment.ManifestPath}'; (Start-DevServer 101).State");
         Assert.True(exit == 0 && output.Trim() == "Running", output + error);
 
         var server = Assert.Single(repo.Ok("Get-DevServer").Objects<DevServer>());

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace WorktreeTools.Tests;
 
-/// <summary>Every script in examples/ runs to the end in a clean process (PwshHost, the module from disk).</summary>
+/// <summary>Every script in examples/ runs to the end in a clean process (the real pwsh, the module from disk).</summary>
 public sealed class ExampleTests
 {
     public static TheoryData<string> Examples() =>
@@ -13,7 +13,7 @@ public sealed class ExampleTests
     [MemberData(nameof(Examples))]
     public void Example_runs_to_the_end(string example)
     {
-        var (exit, stdout, stderr) = PwshHostProcess.Run(TestEnvironment.Root, "-NoProfile", "-File",
+        var (exit, stdout, stderr) = PwshProcess.Run(TestEnvironment.Root, "-NoProfile", "-File",
             Path.Combine(TestEnvironment.RepoRoot, "examples", example),
             "-Sandbox", Path.Combine(TestEnvironment.Root, "example-" + Path.GetFileNameWithoutExtension(example)));
         Assert.True(exit == 0, $"{example} exited {exit}\n{stdout}\n{stderr}");

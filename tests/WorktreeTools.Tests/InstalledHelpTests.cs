@@ -45,7 +45,7 @@ public sealed class InstalledHelpTests : IDisposable
 
     private (int Exit, string Output) Pwsh(string script)
     {
-        var (exit, output, error) = PwshHostProcess.Run(TestEnvironment.Root,
+        var (exit, output, error) = PwshProcess.Run(TestEnvironment.Root,
             new Dictionary<string, string> { ["PSModulePath"] = _modules }, "-NoProfile", "-Command", script);
         return (exit, output + error);
     }

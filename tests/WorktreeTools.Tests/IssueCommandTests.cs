@@ -106,7 +106,7 @@ public sealed class IssueCommandTests
         using var repo = CommandRepo("14401-14499");
         var w = Assert.Single(repo.NewWorktrees("101"));
         // A separate process: before the fix, the host process died of an exception on a thread-pool thread.
-        var (exit, output, error) = PwshHostProcess.Run(repo.Repo.Root, "-Command", $$"""
+        var (exit, output, error) = PwshProcess.Run(repo.Repo.Root, "-Command", $$"""
             Import-Module '{{TestEnvironment.ManifestPath}}'
             foreach ($i in 1..3) { Invoke-IssueCommand 101 -Command 'while true; do echo tick; sleep 0.05; done' | ForEach-Object { "got $_ $i"; break } }
             'after break'

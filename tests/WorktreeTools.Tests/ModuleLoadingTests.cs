@@ -35,15 +35,15 @@ public sealed class ModuleLoadingTests
     }
 
     /// <summary>
-    /// The only proof that loading works as in pwsh: a separate process that knows nothing of our
-    /// dependencies (PwshHost has no deps.json entry for LibGit2Sharp, YamlDotNet or SQLite) imports the
-    /// module from disk and runs commands that need native libgit2 and native SQLite.
+    /// The proof that loading works in pwsh: the real pwsh 7.6.9, in its own process, which knows nothing of
+    /// our dependencies (its deps.json has no LibGit2Sharp, YamlDotNet or SQLite), imports the module from disk
+    /// and runs commands that need native libgit2 and native SQLite.
     /// </summary>
     [Fact]
     public void A_clean_process_imports_the_module_from_disk_and_native_libraries_load()
     {
         using var repo = new TestRepo();
-        var deps = File.ReadAllText(Path.ChangeExtension(PwshHostProcess.HostPath, ".deps.json"));
+        var deps = File.ReadAllText(Path.ChangeExtension(PwshProcess.PwshDll, ".deps.json"));
         Assert.DoesNotContain("LibGit2Sharp", deps);
         Assert.DoesNotContain("YamlDotNet", deps);
         Assert.DoesNotContain("Sqlite", deps, StringComparison.OrdinalIgnoreCase);
@@ -64,7 +64,7 @@ public sealed class ModuleLoadingTests
                      "$w = Get-IssueWorktree 5; " +
                      "'issue={0} ahead={1} db={2}' -f $w.Issue, $w.Ahead, [IO.File]::Exists($w.Database); " +
                      "[System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'WorktreeTools.Engine' | ForEach-Object { $_.Assemblies.GetName().Name } | Where-Object { $_ -in 'LibGit2Sharp','Microsoft.Data.Sqlite' }";
-        var (exit, stdout, stderr) = PwshHostProcess.Run(repo.Root, "-NoProfile", "-Command", script);
+        var (exit, stdout, stderr) = PwshProcess.Run(repo.Root, "-NoProfile", "-Command", script);
         Assert.True(exit == 0, $"exit {exit}\n{stdout}\n{stderr}");
         Assert.Contains("issue=5 ahead=0 db=True", stdout);
         Assert.Contains("LibGit2Sharp", stdout);

@@ -20,7 +20,7 @@ public sealed class PipelineRulesTests
         using (var ps = new PowerShellSession(repo.Root)) Assert.Empty(ps.Run("Approve-WorktreeConfig").Errors);
 
         // A separate process with progress shown, as in pwsh: the install's lines arrive on other threads.
-        var (exit, output, error) = PwshHostProcess.Run(repo.Root, "-Command",
+        var (exit, output, error) = PwshProcess.Run(repo.Root, "-Command",
             $"Import-Module '{TestEnvironment.ManifestPath}'; $ProgressPreference = 'Continue'; $VerbosePreference = 'Continue'; (New-IssueWorktree 1).State; exit 0");
         Assert.True(exit == 0, output + error);
         Assert.Equal("Ready", output.Split('\n', StringSplitOptions.TrimEntries).Last(l => l.Length > 0 && !l.StartsWith("VERBOSE:")));

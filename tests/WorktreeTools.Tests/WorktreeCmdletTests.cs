@@ -169,7 +169,7 @@ public sealed class WorktreeCmdletTests
         using (var ps = new PowerShellSession(repo.Root)) ps.Run("Approve-WorktreeConfig");
 
         // Output is not redirected: the orphaned install would hold the pipe open after the kill.
-        using (var p = Process.Start(PwshHostProcess.StartInfo(repo.Root, "-Command", $"Import-Module '{TestEnvironment.ManifestPath}'; New-IssueWorktree 1"))!)
+        using (var p = Process.Start(PwshProcess.StartInfo(repo.Root, "-Command", $"Import-Module '{TestEnvironment.ManifestPath}'; New-IssueWorktree 1"))!)
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (!File.Exists(marker) && DateTime.UtcNow < deadline && !p.HasExited) Thread.Sleep(50);

@@ -5,12 +5,12 @@ using System.Security;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace WorktreeTools.Hosting;
+namespace WorktreeTools.Tests;
 
 /// <summary>
 /// A PowerShell host whose user interface writes plain text to a <see cref="TextWriter"/>: what
 /// <c>Out-Default</c> renders with the module's format views, plus warnings, verbose and errors. Used by
-/// the PwshHost tool (console) and by the tests (a buffer). It never prompts: prompts answer "no".
+/// the in-process test sessions (a buffer). It never prompts: prompts answer "no".
 /// </summary>
 public sealed partial class TextHost : PSHost
 {
