@@ -87,30 +87,17 @@ public sealed partial class WorktreeService
             w.Issue, recommendedAction: $"Remove-IssueWorktree {w.Issue} -Force");
 
     /// <summary>
-    /// Saves the branch tip and all uncommitted work (staged, unstaged and untracked, not ignored) as one
-    /// commit under <c>refs/worktree-tools/backup/&lt;issue&gt;/&lt;time&gt;</c>, without touching the worktree or its index.
+    /// Saves the branch tip and all uncommitted work under <c>refs/worktree-tools/backup/&lt;issue&gt;/&lt;time&gt;</c>,
+    /// without touching the worktree or its index: a <see cref="WorkSnapshot"/> whose first parent is HEAD and
+    /// second the index (the staged version of each file), its tree the files on disk (not ignored ones).
     /// </summary>
-    public string Backup(IssueWorktree w)
+    private string Backup(IssueWorktree w)
     {
         var refName = $"refs/worktree-tools/backup/{w.Issue}/{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff'Z'}";
         var tip = w.Head ?? GitCli.Read(Repo.MainRoot, ["rev-parse", "refs/heads/" + w.Branch]).Output.Trim();
-        var commit = tip;
-        if (w.Dirty && !w.Missing)
-        {
-            var index = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"wtt-index-{Guid.NewGuid():N}");
-            try
-            {
-                var gitDir = WorktreeStatus.GitDirOf(w.Path);
-                if (gitDir is not null && File.Exists(System.IO.Path.Combine(gitDir, "index")))
-                    File.Copy(System.IO.Path.Combine(gitDir, "index"), index);
-                var env = new Dictionary<string, string?> { ["GIT_INDEX_FILE"] = index };
-                GitCli.Run(w.Path, ["add", "-A"], env: env);
-                var tree = GitCli.Run(w.Path, ["write-tree"], env: env).Output.Trim();
-                commit = GitCli.Run(w.Path, ["commit-tree", tree, "-p", tip, "-m",
-                    $"WorktreeTools backup of issue {w.Issue}: uncommitted work on {w.Branch} at {DateTime.Now:yyyy-MM-dd HH:mm:ss}"]).Output.Trim();
-            }
-            finally { File.Delete(index); }
-        }
+        var commit = w.Dirty && !w.Missing
+            ? WorkSnapshot.Take(w.Path, $"WorktreeTools backup of issue {w.Issue}: uncommitted work on {w.Branch} at {DateTime.Now:yyyy-MM-dd HH:mm:ss}").Commit
+            : tip;
         GitCli.Run(Repo.MainRoot, ["update-ref", "-m", $"WorktreeTools backup of issue {w.Issue}", refName, commit]);
         return refName;
     }

@@ -151,6 +151,20 @@ public sealed class StatusAndRemoveTests
     }
 
     [Fact]
+    public void A_forced_removal_keeps_both_the_staged_and_the_working_version_of_a_file()
+    {
+        using var f = new WorktreeFixture();
+        var w = f.Service.Create("1", noInstall: true)!;
+        File.WriteAllText(Path.Combine(w.Path, "README.md"), "staged version\n");
+        TestRepo.Run(w.Path, "add", "README.md");
+        File.WriteAllText(Path.Combine(w.Path, "README.md"), "working version\n");
+
+        var backup = f.Service.Remove("1", force: true, deleteBranch: false)!.BackupRef!;
+        Assert.Equal("working version", f.Repo.Git("show", backup + ":README.md"));
+        Assert.Equal("staged version", f.Repo.Git("show", backup + "^2:README.md"));
+    }
+
+    [Fact]
     public void A_locked_worktree_needs_force()
     {
         using var f = new WorktreeFixture();
