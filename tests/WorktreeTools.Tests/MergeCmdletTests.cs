@@ -198,4 +198,29 @@ public sealed class MergeCmdletTests
         Assert.Equal((1, 0), (synced.Ahead, synced.Behind));
         Assert.True(File.Exists(Path.Combine(synced.Path, "issue-101.txt")));
     }
+    [Fact]
+    public void Sync_WhatIf_writes_nothing_a_user_can_see()
+    {
+        var (repo, ps) = ThreeIssues("53001-53999");
+        using var _ = repo;
+        using var __ = ps;
+        repo.Write("main-only.txt", "moved on\n");
+        repo.Commit("main moves on"); // plain git: no merge or sync of ours ran in this repository yet
+        // The repository's state folder (ToolPaths.RepositoryStateDirectory): logs, locks, the staging worktree.
+        var full = Path.GetFullPath(repo.Root).TrimEnd('/');
+        var state = Path.Combine(Environment.GetEnvironmentVariable("WORKTREE_TOOLS_HOME")!, "repos",
+            "app-" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(full)))[..12].ToLowerInvariant());
+        Assert.True(Directory.Exists(state));
+        string Listing() => string.Join("\n", new DirectoryInfo(state).EnumerateFileSystemInfos("*", SearchOption.AllDirectories)
+            .Select(f => $"{Path.GetRelativePath(state, f.FullName)} {(f as FileInfo)?.Length} {f.LastWriteTimeUtc:O}").Order(StringComparer.Ordinal));
+        var before = (Listing(), repo.Git("for-each-ref"), repo.Git("worktree", "list", "--porcelain"));
+
+        var r = ps.Run("Get-IssueWorktree | Sync-IssueWorktree -WhatIf");
+
+        Assert.Empty(r.Errors);
+        Assert.All(r.Objects<SyncResult>(), s => Assert.Equal(SyncStatus.WouldSync, s.Status));
+        Assert.Equal(3, r.Objects<SyncResult>().Count());
+        Assert.Equal(before, (Listing(), repo.Git("for-each-ref"), repo.Git("worktree", "list", "--porcelain")));
+        Assert.False(File.Exists(Path.Combine(state, "merge.lock")));
+    }
 }

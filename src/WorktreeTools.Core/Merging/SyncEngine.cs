@@ -36,7 +36,8 @@ public sealed class SyncEngine
         CheckWorktree(options, worktree);
         var dryRun = !_host.ShouldProcess($"{options.Branch} ({worktree})", $"Sync issue {options.Issue} with {baseName} ({options.Strategy})");
 
-        using var session = MergeSession.Open(root, options.LockTimeout, _host);
+        // A dry run only reads: it takes no lock, so it leaves no merge.lock (nor anything else) behind.
+        using var session = dryRun ? null : MergeSession.Open(root, options.LockTimeout, _host);
         var baseState = RemoteBase.Read(root, baseName, remote, fetch: !dryRun && !options.NoFetch);
         var target = baseState.Newest;
         var before = GitQueries.Head(worktree);

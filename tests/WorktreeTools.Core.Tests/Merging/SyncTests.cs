@@ -1,4 +1,5 @@
 using WorktreeTools.Configuration;
+using WorktreeTools.Core;
 using WorktreeTools.Core.Merging;
 using WorktreeTools.Merging;
 using Xunit;
@@ -105,6 +106,30 @@ public sealed class SyncTests
         Assert.Equal(SyncStatus.WouldSync, result.Status);
         Assert.Equal(refs, repo.Refs());
     }
+
+    [Theory]
+    [InlineData(SyncStrategy.Rebase)]
+    [InlineData(SyncStrategy.Merge)]
+    public void A_dry_run_writes_nothing_a_user_can_see(SyncStrategy strategy)
+    {
+        using var repo = new MergeRepo();
+        repo.ThreeIssues();
+        repo.Repo.Write("src/main-only.txt", "moved on\n");
+        repo.Repo.Commit("main moves on");   // plain git: no merge of ours ever ran in this repository
+        var state = ToolPaths.RepositoryStateDirectory(repo.Root);
+        var before = (Listing(state), repo.Refs(), repo.Git("worktree", "list", "--porcelain"), MergeRepo.Snapshot(repo.WorktreeOf("102")));
+
+        var result = Engine(repo, shouldProcess: false).Sync(Options(repo, "102", strategy));
+
+        Assert.Equal(SyncStatus.WouldSync, result.Status);
+        Assert.Equal(before, (Listing(state), repo.Refs(), repo.Git("worktree", "list", "--porcelain"), MergeRepo.Snapshot(repo.WorktreeOf("102"))));
+        Assert.False(Directory.Exists(state)); // no merge.lock, no staging, no log
+    }
+
+    /// <summary>Every file and folder under <paramref name="dir"/> with its size and time, or empty when it does not exist.</summary>
+    internal static string Listing(string dir) => !Directory.Exists(dir) ? "" : string.Join("\n",
+        new DirectoryInfo(dir).EnumerateFileSystemInfos("*", SearchOption.AllDirectories)
+            .Select(f => $"{Path.GetRelativePath(dir, f.FullName)} {(f as FileInfo)?.Length} {f.LastWriteTimeUtc:O}").Order(StringComparer.Ordinal));
 
     [Fact]
     public void Sync_renumbers_the_issues_migrations_after_the_base()
