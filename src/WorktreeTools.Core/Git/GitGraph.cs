@@ -31,6 +31,64 @@ public sealed class GitGraph : IDisposable
 
     public string? TreeOf(string name) => Lookup(name)?.Tree.Sha;
 
+    /// <summary>True when <paramref name="ancestor"/> is <paramref name="descendant"/> or in its history.</summary>
+    public bool Contains(string descendant, string ancestor)
+    {
+        var d = Lookup(descendant);
+        var a = Lookup(ancestor);
+        return d is not null && a is not null && (d.Sha == a.Sha || _repo.ObjectDatabase.FindMergeBase(a, d)?.Sha == a.Sha);
+    }
+
+    /// <summary>
+    /// Where <paramref name="tip"/> left the line of <paramref name="baseRef"/>: the newest commit on the base's
+    /// first-parent line that <paramref name="tip"/>'s history contains (the tip itself when it is on that line);
+    /// null when they share no history. Commits merged into the base from a side branch are not on its line.
+    /// </summary>
+    public string? ForkPoint(string tip, string baseRef)
+    {
+        var t = Lookup(tip);
+        var b = Lookup(baseRef);
+        if (t is null || b is null) return null;
+        // Everything the base has that the tip lacks; the first commit of the base's line not among them is the fork point.
+        var baseOnly = _repo.Commits.QueryBy(new CommitFilter { IncludeReachableFrom = b, ExcludeReachableFrom = t })
+            .Select(c => c.Sha).ToHashSet(StringComparer.Ordinal);
+        for (var c = b; c is not null; c = c.Parents.FirstOrDefault())
+            if (!baseOnly.Contains(c.Sha)) return c.Sha;
+        return null;
+    }
+
+    /// <summary>The commits in <paramref name="tip"/>'s history and in none of <paramref name="exclude"/>'s, merge commits left out.</summary>
+    public IReadOnlyList<string> NonMergeCommits(string tip, IEnumerable<string> exclude)
+    {
+        var t = Lookup(tip);
+        if (t is null) return [];
+        var hidden = exclude.Select(Lookup).OfType<Commit>().ToList();
+        var filter = new CommitFilter { IncludeReachableFrom = t, ExcludeReachableFrom = hidden.Count == 0 ? null : hidden };
+        return _repo.Commits.QueryBy(filter).Where(c => c.Parents.Count() < 2).Select(c => c.Sha).ToList();
+    }
+
+    /// <summary>The remote branch <paramref name="branch"/> is pushed to: its configured upstream, else <c>&lt;remote&gt;/&lt;branch&gt;</c>; null when there is none.</summary>
+    public string? Upstream(string branch, string remote)
+    {
+        var local = _repo.Branches[branch];
+        if (local is { IsTracking: true, TrackedBranch.Tip: not null }) return local.TrackedBranch.CanonicalName;
+        var fallback = $"refs/remotes/{remote}/{branch}";
+        return Lookup(fallback) is null ? null : fallback;
+    }
+
+    /// <summary>The reflog of <paramref name="refName"/>, newest first: each move's new commit and its message.</summary>
+    public IReadOnlyList<(string To, string Message)> Reflog(string refName)
+    {
+        try
+        {
+            return _repo.Refs.Log(refName).Select(e => (e.To.Sha, e.Message ?? "")).ToList();
+        }
+        catch (LibGit2SharpException)
+        {
+            return [];
+        }
+    }
+
     private Commit? Lookup(string name)
     {
         try

@@ -39,9 +39,12 @@ internal static class BranchMover
         if (head != "refs/heads/" + branch || GitQueries.Head(worktree) != from)
             throw Moved(branch, from, $"{worktree} is no longer at {from[..10]} on '{branch}'");
         EnsureSafe(repositoryRoot, branch, worktree, from, to, dirtyErrorId);
+        // The reflog records the reason either way ("<reason>: Fast-forward"); Get-IssueWorktree reads it to tell
+        // a rebase-merged issue branch from one that never had work (BranchIntegration).
+        var env = new Dictionary<string, string?> { ["GIT_REFLOG_ACTION"] = reason };
         var move = GitQueries.IsAncestor(worktree, from, to)
-            ? GitCli.Run(worktree, ["merge", "--ff-only", "--quiet", to], check: false)
-            : GitCli.Run(worktree, ["reset", "--keep", "--quiet", to], check: false);
+            ? GitCli.Run(worktree, ["merge", "--ff-only", "--quiet", to], check: false, env: env)
+            : GitCli.Run(worktree, ["reset", "--keep", "--quiet", to], check: false, env: env);
         if (move.Success) return;
         // git refuses before touching anything when a local change is in the way.
         throw new WorktreeToolsException(dirtyErrorId, ErrorKind.InvalidOperation,

@@ -27,8 +27,6 @@ public sealed class LeaseRegistry
         public string Path { get; set; } = "";
         public string Branch { get; set; } = "";
         public string Base { get; set; } = "";
-        /// <summary>The commit the branch was created at (null when an existing branch was checked out).</summary>
-        public string? StartCommit { get; set; }
         public Dictionary<string, int> Ports { get; set; } = [];
         public string? Database { get; set; }
         public string? EnvFile { get; set; }

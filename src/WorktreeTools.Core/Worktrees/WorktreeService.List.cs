@@ -12,7 +12,8 @@ public sealed partial class WorktreeService
     /// <summary>
     /// The repository's issue worktrees (and with <paramref name="all"/> every other worktree too), filtered
     /// by issue id wildcards, with live status: one <c>git worktree list</c>, one <c>git status</c> per
-    /// worktree in parallel, ahead/behind in process, and one <c>git merge-tree --stdin</c> for squash/rebase merges.
+    /// worktree in parallel, ahead/behind and merged-or-not in process (<see cref="BranchIntegration"/>), and one
+    /// <c>git merge-tree --stdin</c> for squash/rebase merges.
     /// </summary>
     /// <param name="fileStatus">False skips the per-worktree <c>git status</c> (file counts stay 0), e.g. for a worktree just created.</param>
     public IReadOnlyList<IssueWorktree> List(IReadOnlyList<string>? patterns = null, bool all = false, bool fileStatus = true)
@@ -44,21 +45,28 @@ public sealed partial class WorktreeService
 
         var result = new List<IssueWorktree>(items.Count);
         using var graph = new GitGraph(Repo.MainRoot);
-        var merges = new List<(int Index, string Base, string Branch)>();
+        var targets = new Dictionary<string, BaseTargets>(StringComparer.Ordinal);
+        var requests = new List<(int Index, BranchIntegration.Request Request)>();
         for (var i = 0; i < items.Count; i++)
         {
             var (record, wt) = items[i];
             var branch = record?.Branch ?? wt!.Branch;
             var baseName = record?.Base ?? Config.Worktrees.Base;
-            var baseRef = BaseRef(graph, baseName);
-            var (ahead, behind) = branch is not null && baseRef is not null ? graph.Divergence(branch, baseRef) : (0, 0);
+            if (!targets.TryGetValue(baseName, out var bases))
+                targets[baseName] = bases = BaseTargets.For(graph, baseName, Config.Worktrees.Remote);
             var head = wt?.Head ?? (branch is null ? null : graph.Resolve(branch));
-            // A branch with no commits of its own yet is not "merged": there is nothing to merge.
-            var merged = branch is not null && baseRef is not null && ahead == 0 && head != record?.StartCommit;
-            var worktree = Build(record, wt, statuses[i].Status, statuses[i].InProgress, ahead, behind, merged, head);
-            if (ahead > 0 && branch is not null && baseRef is not null) merges.Add((i, baseRef, branch));
+            var tip = (branch is null ? null : graph.Resolve("refs/heads/" + branch)) ?? head;
+            var worktree = Build(record, wt, statuses[i].Status, statuses[i].InProgress, head);
+            if (tip is not null)
+            {
+                worktree = WithHistory(worktree, graph, tip, branch, bases);
+                requests.Add((i, new BranchIntegration.Request(tip, branch, bases)));
+            }
             result.Add(worktree);
         }
+        var integrations = BranchIntegration.Classify(Repo.MainRoot, graph, requests.Select(r => r.Request).ToList());
+        for (var k = 0; k < requests.Count; k++)
+            result[requests[k].Index] = result[requests[k].Index] with { Integration = integrations[k] };
 
         // Dev servers and agent runs, from the per-repository process registry (live state).
         var servers = DevServers.Get(Repo.MainRoot).ToDictionary(d => d.Issue, StringComparer.OrdinalIgnoreCase);
@@ -77,14 +85,6 @@ public sealed partial class WorktreeService
                 };
         }
 
-        // Squash-merged or rebased work: merging the branch into the base would change nothing.
-        if (merges.Count > 0)
-        {
-            var forecasts = MergeForecast.Run(Repo.MainRoot, merges.Select(m => (m.Base, m.Branch)).ToList());
-            for (var k = 0; k < forecasts.Count; k++)
-                if (forecasts[k].Clean && forecasts[k].Tree == graph.TreeOf(merges[k].Base))
-                    result[merges[k].Index] = result[merges[k].Index] with { Merged = true, MergedBy = "Tree" };
-        }
         return result;
     }
 
@@ -97,15 +97,31 @@ public sealed partial class WorktreeService
                 $"Issue {id} has no worktree in {Repo.MainRoot}. Create it with New-IssueWorktree {id}.", id);
     }
 
-    private string? BaseRef(GitGraph graph, string baseName) =>
-        graph.Resolve("refs/heads/" + baseName) is not null ? "refs/heads/" + baseName
-        : graph.Resolve($"refs/remotes/{Config.Worktrees.Remote}/{baseName}") is not null ? $"refs/remotes/{Config.Worktrees.Remote}/{baseName}"
-        : null;
+    /// <summary>Ahead/behind against the base (and the local base when it lags its remote), and against the branch's remote branch.</summary>
+    private IssueWorktree WithHistory(IssueWorktree w, GitGraph graph, string tip, string? branch, BaseTargets bases)
+    {
+        if (bases.Primary is null) return w with { Integration = Integration.NotMerged };
+        var (ahead, behind) = graph.Divergence(tip, bases.Primary);
+        (int, int)? local = bases.Other is { } other && other.StartsWith("refs/heads/", StringComparison.Ordinal) ? graph.Divergence(tip, other) : null;
+        var upstream = branch is null ? null : graph.Upstream(branch, Config.Worktrees.Remote);
+        (int, int)? pushed = upstream is null ? null : graph.Divergence(tip, upstream);
+        return w with
+        {
+            BaseRef = BaseTargets.ShortName(bases.Primary),
+            Ahead = ahead,
+            Behind = behind,
+            LocalAhead = local?.Item1,
+            LocalBehind = local?.Item2,
+            Upstream = upstream is null ? null : BaseTargets.ShortName(upstream),
+            UpstreamAhead = pushed?.Item1,
+            UpstreamBehind = pushed?.Item2,
+        };
+    }
 
     private static string IssueOf((Record? Record, GitWorktree? Git) item) =>
         item.Record?.Issue ?? System.IO.Path.GetFileName(item.Git!.Path);
 
-    private IssueWorktree Build(Record? r, GitWorktree? wt, WorktreeStatus? status, string? inProgress, int ahead, int behind, bool merged, string? head)
+    private IssueWorktree Build(Record? r, GitWorktree? wt, WorktreeStatus? status, string? inProgress, string? head)
     {
         var path = r?.Path ?? wt!.Path;
         return new IssueWorktree
@@ -123,14 +139,11 @@ public sealed partial class WorktreeService
             Created = r?.Created.ToLocalTime(),
             State = r?.State ?? WorktreeState.Unmanaged,
             InstallLog = r?.InstallLog,
-            Ahead = ahead,
-            Behind = behind,
+            Integration = Integration.NotMerged,
             Staged = status?.Staged ?? 0,
             Unstaged = status?.Unstaged ?? 0,
             Untracked = status?.Untracked ?? 0,
             Conflicted = status?.Conflicted ?? 0,
-            Merged = merged,
-            MergedBy = merged ? "Ancestor" : null,
             Locked = wt?.Locked ?? false,
             LockReason = wt?.LockReason,
             Missing = wt is null || !Directory.Exists(path),

@@ -93,12 +93,7 @@ public sealed partial class WorktreeService
             if (existing is null)
             {
                 _host.Progress(1, "New-IssueWorktree", $"git worktree add {layout.Path}");
-                if (AddWorktree(layout, startPoint!))
-                {
-                    var head = GitCli.Read(layout.Path, ["rev-parse", "HEAD"]).Output.Trim();
-                    _registry.Change(Repo.MainRoot, layout.Issue, r => r.StartCommit = head);
-                    record.StartCommit = head;
-                }
+                AddWorktree(layout, startPoint!);
             }
             Setup(layout, record);
         }
@@ -133,8 +128,8 @@ public sealed partial class WorktreeService
     private bool BranchExists(string branch) =>
         GitCli.Read(Repo.MainRoot, ["rev-parse", "--verify", "--quiet", "refs/heads/" + branch], check: false).Success;
 
-    /// <summary>Adds the worktree; true when its branch was created now, false when an existing branch was checked out.</summary>
-    private bool AddWorktree(WorktreeLayout layout, string startPoint)
+    /// <summary>Adds the worktree: on a new branch from <paramref name="startPoint"/>, or on the issue's existing branch (work resumed).</summary>
+    private void AddWorktree(WorktreeLayout layout, string startPoint)
     {
         var branchExists = BranchExists(layout.Branch);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(layout.Path)!);
@@ -149,7 +144,6 @@ public sealed partial class WorktreeService
             throw new WorktreeToolsException("WorktreeAddFailed", ErrorKind.InvalidOperation,
                 $"git worktree add failed: {r.Error.Trim()}", layout.Path);
         }
-        return !branchExists;
     }
 
     /// <summary>Copies configured files, writes the env file and prepares the database. Safe to run again.</summary>

@@ -15,6 +15,28 @@ public enum WorktreeState
     Unmanaged,
 }
 
+/// <summary>
+/// Whether an issue branch's work is in its base, and how that is known. A branch is merged only when it has
+/// commits of its own (commits that are not on its base's line) and all of them are in the base.
+/// </summary>
+public enum Integration
+{
+    /// <summary>No commits of its own: nothing to merge yet (never "merged").</summary>
+    Empty,
+    /// <summary>It has commits of its own that the base does not have.</summary>
+    NotMerged,
+    /// <summary>Its commits are in the base, and the base is still at its tip (merged by fast-forward).</summary>
+    SameCommit,
+    /// <summary>Its commits are in the base's history (merge commit, or fast-forward after which the base moved on).</summary>
+    Ancestor,
+    /// <summary>Different history, but its files are exactly the base's.</summary>
+    TreesMatch,
+    /// <summary>Merging it would change nothing: its changes are in the base under other commits (squash or rebase merge).</summary>
+    Content,
+    /// <summary>Its changes are in the base as commits with the same patches (squash or rebase merge the base changed again since).</summary>
+    Patches,
+}
+
 /// <summary>One issue's worktree: its branch, folder, leased resources and live git status.</summary>
 public sealed record IssueWorktree
 {
@@ -36,17 +58,34 @@ public sealed record IssueWorktree
     public string? InstallLog { get; init; }
 
     // Live status (filled by Get-IssueWorktree).
+    /// <summary>
+    /// What Ahead and Behind compare with: the base's remote-tracking branch (<c>origin/main</c>) when the local
+    /// base lags it, else the local base branch; this is what the issue was made from and will merge into.
+    /// </summary>
+    public string? BaseRef { get; init; }
+    /// <summary>Commits of the branch that <see cref="BaseRef"/> does not have.</summary>
     public int Ahead { get; init; }
+    /// <summary>Commits of <see cref="BaseRef"/> that the branch does not have (Sync-IssueWorktree brings them in).</summary>
     public int Behind { get; init; }
+    /// <summary>Ahead of the local base branch, when <see cref="BaseRef"/> is its remote-tracking branch and they differ; else null.</summary>
+    public int? LocalAhead { get; init; }
+    /// <summary>Behind the local base branch, when <see cref="BaseRef"/> is its remote-tracking branch and they differ; else null.</summary>
+    public int? LocalBehind { get; init; }
+    /// <summary>The remote branch the issue branch is pushed to (its upstream, else <c>origin/&lt;branch&gt;</c>), or null.</summary>
+    public string? Upstream { get; init; }
+    /// <summary>Commits not pushed to <see cref="Upstream"/> yet (null without one).</summary>
+    public int? UpstreamAhead { get; init; }
+    /// <summary>Commits on <see cref="Upstream"/> not in the local branch (null without one).</summary>
+    public int? UpstreamBehind { get; init; }
     public int Staged { get; init; }
     public int Unstaged { get; init; }
     public int Untracked { get; init; }
     public int Conflicted { get; init; }
     public bool Dirty => Staged + Unstaged + Untracked + Conflicted > 0;
-    /// <summary>The branch's work is in the base: by ancestry, or (squash/rebase merges) by content.</summary>
-    public bool Merged { get; init; }
-    /// <summary>How Merged was decided: Ancestor, Tree (same content as base), Patch (every commit's patch is in base), or null.</summary>
-    public string? MergedBy { get; init; }
+    /// <summary>Whether the branch's work is in its base, and how that is known (see <see cref="Worktrees.Integration"/>).</summary>
+    public Integration Integration { get; init; }
+    /// <summary>The branch has commits of its own and all of them are in the base, by history or by content.</summary>
+    public bool Merged => Integration is not (Integration.Empty or Integration.NotMerged);
     public bool Locked { get; init; }
     public string? LockReason { get; init; }
     /// <summary>The folder is gone although git (or the registry) still knows the worktree.</summary>

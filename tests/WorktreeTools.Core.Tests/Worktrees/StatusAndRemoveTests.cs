@@ -43,10 +43,10 @@ public sealed class StatusAndRemoveTests
         File.WriteAllText(Path.Combine(dirty.Path, "untracked.txt"), "u\n");
 
         var list = s.List().ToDictionary(w => w.Issue);
-        Assert.False(list["1"].Merged);                                   // nothing to merge yet
-        Assert.Equal(("Ancestor", 0), (list["2"].MergedBy, list["2"].Ahead));
-        Assert.Equal(("Tree", 2), (list["3"].MergedBy, list["3"].Ahead));
-        Assert.Equal("Tree", list["4"].MergedBy);
+        Assert.Equal((Integration.Empty, false), (list["1"].Integration, list["1"].Merged)); // nothing to merge yet
+        Assert.Equal((Integration.Ancestor, 0), (list["2"].Integration, list["2"].Ahead));
+        Assert.Equal((Integration.Content, 2), (list["3"].Integration, list["3"].Ahead));
+        Assert.Equal(Integration.Content, list["4"].Integration);
         Assert.False(list["5"].Merged);
         Assert.Equal((1, 4), (list["5"].Ahead, list["5"].Behind));
         Assert.Equal((1, 1, 1, true), (list["6"].Staged, list["6"].Unstaged, list["6"].Untracked, list["6"].Dirty));
