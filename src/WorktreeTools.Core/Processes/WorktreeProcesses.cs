@@ -18,8 +18,8 @@ public static class WorktreeProcesses
     /// Stops the issue's dev server and agent runs (recorded as Stopped), then every other background process
     /// working inside <paramref name="worktreePath"/> (a test watcher, a language server), each as a whole
     /// tree: gracefully, then forcefully after <paramref name="timeout"/>. Processes with a controlling
-    /// terminal (a user's shell, an editor with unsaved work) are only reported, with a warning, unless
-    /// <paramref name="includeInteractive"/>. Does not ask ShouldProcess: the caller (Remove-IssueWorktree)
+    /// terminal (a user's shell, an editor with unsaved work) are left running and reported in
+    /// <see cref="WorktreeStopReport.LeftRunning"/> unless <paramref name="includeInteractive"/>. Does not ask ShouldProcess: the caller (Remove-IssueWorktree)
     /// asked for the removal already. <paramref name="repoRoot"/> is the main checkout.
     /// </summary>
     public static WorktreeStopReport StopAll(string repoRoot, string issue, string worktreePath, TimeSpan timeout, IOperationHost host,
@@ -44,8 +44,6 @@ public static class WorktreeProcesses
         var keep = found.Except(stop).ToList();
         if (stop.Count > 0)
             ProcessTree.Stop(stop.Select(o => o.Identity), timeout, host.Cancellation).Report(host, $"the processes in {worktreePath}");
-        if (keep.Count > 0)
-            host.Warning($"Still working in {worktreePath} (interactive, not stopped): {string.Join(", ", keep)}. Close them, or use -Force.");
         return new WorktreeStopReport(server, runs, stop, keep);
     }
 

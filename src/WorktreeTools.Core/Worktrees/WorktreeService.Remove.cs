@@ -11,44 +11,47 @@ public sealed record RemoveOutcome(IssueWorktree Worktree, string? BackupRef, bo
 public sealed partial class WorktreeService
 {
     /// <summary>
-    /// Removes an issue worktree. Uncommitted or unmerged work, a lock, or an operation in progress refuse
-    /// unless <paramref name="force"/>; forced, the work is first saved under a backup ref. Stops the issue's
-    /// processes, removes the worktree, its database and logs, releases its ports, deletes the branch when
-    /// merged (or when <paramref name="deleteBranch"/>), and prunes. Null when ShouldProcess declined.
+    /// Removes an issue worktree. Uncommitted or unmerged work, a lock, an operation in progress or an interactive
+    /// process in the folder refuse unless <paramref name="force"/>. Stops the issue's processes first, then saves
+    /// what would be lost under a backup ref (forced: the work; always: ignored files nothing makes again), then
+    /// removes the worktree, its database and logs, releases its ports, deletes the branch when merged (or when
+    /// <paramref name="deleteBranch"/> and the backup holds its tip), and prunes. Null when ShouldProcess declined.
     /// </summary>
     public RemoveOutcome? Remove(string issue, bool force, bool deleteBranch)
     {
         var w = Get(issue);
-        var unmerged = w.Ahead > 0 && !w.Merged;
         if (!force)
         {
-            if (w.Locked)
-                throw Refuse("IssueWorktreeLocked", w, $"is locked{(w.LockReason is null ? "" : $" ({w.LockReason})")}");
-            if (w.InProgress is not null)
-                throw Refuse("OperationInProgress", w, $"has a {w.InProgress} in progress; finish or abort it first");
-            if (w.Dirty)
-                throw Refuse("IssueWorktreeDirty", w, $"has uncommitted changes ({w.Staged} staged, {w.Unstaged} unstaged, {w.Untracked} untracked)");
-            if (unmerged && deleteBranch)
-                throw Refuse("IssueWorktreeUnmerged", w, $"has {w.Ahead} commit(s) not merged into {w.Base}, and -DeleteBranch would delete them");
-            if (unmerged)
-                throw Refuse("IssueWorktreeUnmerged", w, $"has {w.Ahead} commit(s) not merged into {w.Base}");
+            EnsureRemovable(w, deleteBranch);
+            EnsureNotInUse(w, w.Missing ? [] : FolderProcesses.Find(w.Path).Where(p => p.Interactive).ToList());
         }
-        var deleting = w.Merged || deleteBranch;
-        if (!_host.ShouldProcess(w.Path, $"Remove the worktree of issue {w.Issue}{(deleting ? $" and delete branch '{w.Branch}'" : "")}"))
+        if (!_host.ShouldProcess(w.Path, $"Remove the worktree of issue {w.Issue}{(w.Merged || deleteBranch ? $" and delete branch '{w.Branch}'" : "")}"))
             return null;
 
         using var _ = LockRepository("worktrees");
+        var state = w.State;
         _registry.SetState(Repo.MainRoot, w.Issue, WorktreeState.Removing);
-        string? backup = null;
-        if ((w.Dirty && !w.Missing) || unmerged)
+
+        // Everything working in the worktree stops first (interactive processes only when forced), so that what a
+        // process writes or commits as it ends (an agent that commits on SIGTERM) is saved with the rest.
+        var stopped = WorktreeProcesses.StopAll(Repo.MainRoot, w.Issue, w.Path, TimeSpan.FromSeconds(Config.DevServer.StopTimeoutSec), _host, includeInteractive: force);
+        if (stopped.StoppedAnything) w = Get(w.Issue) with { State = state };
+        if (!force)
         {
-            backup = Backup(w);
-            _host.Warning($"The work of issue {w.Issue} was saved as {backup}. Get it back with: git switch -c issue-{w.Issue}-restored {backup}");
+            try
+            {
+                EnsureNotInUse(w, stopped.LeftRunning);
+                EnsureRemovable(w, deleteBranch);
+            }
+            catch (WorktreeToolsException)
+            {
+                _registry.SetState(Repo.MainRoot, w.Issue, state);
+                throw;
+            }
         }
 
-        // The issue's dev server and agent runs, and anything else working inside the worktree, stop first.
-        // Interactive ones (a shell, an editor) are only reported, unless forced.
-        WorktreeProcesses.StopAll(Repo.MainRoot, w.Issue, w.Path, TimeSpan.FromSeconds(Config.DevServer.StopTimeoutSec), _host, includeInteractive: force);
+        var tip = BranchTip(w.Branch);
+        var backup = Backup(w, tip);
 
         _host.Progress(2, "Remove-IssueWorktree", $"git worktree remove {w.Path}");
         if (!w.Missing)
@@ -68,12 +71,17 @@ public sealed partial class WorktreeService
             File.Delete(w.InstallLog ?? LogPath(w.Name, "install")); // process logs go with WorktreeProcesses.Forget below
 
         var branchDeleted = false;
-        if (deleting && w.Branch.Length > 0)
+        if ((w.Merged || deleteBranch) && tip is not null)
         {
-            // The branch is merged, or its tip is in the backup ref: -D loses nothing.
-            var r = GitCli.Run(Repo.MainRoot, ["branch", "-D", w.Branch], check: false);
-            branchDeleted = r.Success;
-            if (!r.Success) _host.Warning($"Branch '{w.Branch}' was kept: {r.Error.Trim()}");
+            // Merged, or its tip is in the backup ref: -D loses nothing. Anything else keeps the branch.
+            if (!w.Merged && (backup is null || !IsAncestor(tip, backup)))
+                _host.Warning($"Branch '{w.Branch}' was kept: its tip {tip[..7]} is neither merged into {w.Base} nor saved in a backup.");
+            else
+            {
+                var r = GitCli.Run(Repo.MainRoot, ["branch", "-D", w.Branch], check: false);
+                branchDeleted = r.Success;
+                if (!r.Success) _host.Warning($"Branch '{w.Branch}' was kept: {r.Error.Trim()}");
+            }
         }
         WorktreeProcesses.Forget(Repo.MainRoot, w.Issue);
         _registry.Release(Repo.MainRoot, w.Issue);
@@ -81,24 +89,94 @@ public sealed partial class WorktreeService
         return new RemoveOutcome(w, backup, branchDeleted);
     }
 
+    /// <summary>Refuses (without <c>-Force</c>) a worktree that holds work not in the base, a lock or an operation in progress.</summary>
+    private static void EnsureRemovable(IssueWorktree w, bool deleteBranch)
+    {
+        var unmerged = w.Ahead > 0 && !w.Merged;
+        if (w.Locked)
+            throw Refuse("IssueWorktreeLocked", w, $"is locked{(w.LockReason is null ? "" : $" ({w.LockReason})")}");
+        if (w.InProgress is not null)
+            throw Refuse("OperationInProgress", w, $"has a {w.InProgress} in progress; finish or abort it first");
+        if (w.Dirty)
+            throw Refuse("IssueWorktreeDirty", w, $"has uncommitted changes ({w.Staged} staged, {w.Unstaged} unstaged, {w.Untracked} untracked)");
+        if (unmerged && deleteBranch)
+            throw Refuse("IssueWorktreeUnmerged", w, $"has {w.Ahead} commit(s) not merged into {w.Base}, and -DeleteBranch would delete them");
+        if (unmerged)
+            throw Refuse("IssueWorktreeUnmerged", w, $"has {w.Ahead} commit(s) not merged into {w.Base}");
+    }
+
+    /// <summary>Refuses (without <c>-Force</c>) a worktree someone works in: a shell, an editor in a terminal.</summary>
+    private static void EnsureNotInUse(IssueWorktree w, IReadOnlyList<RunningProcess> interactive)
+    {
+        if (interactive.Count > 0)
+            throw new WorktreeToolsException("IssueWorktreeInUse", ErrorKind.ResourceBusy,
+                $"The worktree of issue {w.Issue} ({w.Path}) is in use by {string.Join(", ", interactive)}. Nothing was removed. " +
+                "Close it, or use -Force to stop it and remove the worktree anyway (its work is saved under a backup ref first).",
+                w.Issue, recommendedAction: $"Remove-IssueWorktree {w.Issue} -Force");
+    }
+
     private static WorktreeToolsException Refuse(string id, IssueWorktree w, string why) =>
         new(id, ErrorKind.InvalidOperation,
             $"The worktree of issue {w.Issue} ({w.Path}) {why}. Nothing was removed. Use -Force to remove it anyway; its work is saved under a backup ref first.",
             w.Issue, recommendedAction: $"Remove-IssueWorktree {w.Issue} -Force");
 
+    private string? BranchTip(string branch) =>
+        branch.Length > 0 && GitCli.Read(Repo.MainRoot, ["rev-parse", "--verify", "--quiet", "refs/heads/" + branch + "^{commit}"], check: false) is { Success: true } r
+            ? r.Output.Trim() : null;
+
+    private bool IsAncestor(string commit, string of) =>
+        GitCli.Read(Repo.MainRoot, ["merge-base", "--is-ancestor", commit, of], check: false).Success;
+
     /// <summary>
-    /// Saves the branch tip and all uncommitted work under <c>refs/worktree-tools/backup/&lt;issue&gt;/&lt;time&gt;</c>,
-    /// without touching the worktree or its index: a <see cref="WorkSnapshot"/> whose first parent is HEAD and
-    /// second the index (the staged version of each file), its tree the files on disk (not ignored ones).
+    /// Saves what the removal would lose under <c>refs/worktree-tools/backup/&lt;issue&gt;/&lt;time&gt;</c> and says so:
+    /// the branch tip when unmerged; uncommitted work, an operation in progress and a HEAD away from the branch as a
+    /// <see cref="WorkSnapshot"/> (HEAD, index, files on disk, the operation's state) that also keeps the branch
+    /// tip; ignored files that nothing makes again (<see cref="IgnoredFiles"/>). Null when nothing needed saving.
     /// </summary>
-    private string Backup(IssueWorktree w)
+    private string? Backup(IssueWorktree w, string? tip)
     {
+        var unmerged = w.Ahead > 0 && !w.Merged && tip is not null;
+        var ignored = w.Missing ? null : IgnoredFiles.Find(w.Path, (relative, full) => Regenerable(w, relative, full));
+        if (ignored is not null && ignored.Regenerable.Count > 0)
+            _host.Verbose($"Ignored files of issue {w.Issue} not saved, made again by an install, a build or setup: {Names(ignored.Regenerable)}");
+        if (ignored is { NotSaved.Count: > 0 })
+            _host.Warning($"Ignored files of issue {w.Issue} deleted without a copy: {Names(ignored.NotSaved)}.");
+        var when = DateTime.Now.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var ignoredCommit = ignored is null ? null
+            : WorkSnapshot.SaveFiles(w.Path, ignored.Save, $"WorktreeTools backup of issue {w.Issue}: ignored files at {when}\n\n{string.Join('\n', ignored.Save)}");
+        var snapshot = !w.Missing && (w.Dirty || w.InProgress is not null || (tip is not null && w.Head != tip) || ignoredCommit is not null)
+            ? WorkSnapshot.Take(w.Path, $"WorktreeTools backup of issue {w.Issue}: work on {w.Branch} at {when}",
+                new[] { tip, ignoredCommit }.OfType<string>())
+            : null;
+        if (snapshot is null && !unmerged) return null;
+
         var refName = $"refs/worktree-tools/backup/{w.Issue}/{DateTime.UtcNow:yyyyMMdd'T'HHmmssfff'Z'}";
-        var tip = w.Head ?? GitCli.Read(Repo.MainRoot, ["rev-parse", "refs/heads/" + w.Branch]).Output.Trim();
-        var commit = w.Dirty && !w.Missing
-            ? WorkSnapshot.Take(w.Path, $"WorktreeTools backup of issue {w.Issue}: uncommitted work on {w.Branch} at {DateTime.Now:yyyy-MM-dd HH:mm:ss}").Commit
-            : tip;
-        GitCli.Run(Repo.MainRoot, ["update-ref", "-m", $"WorktreeTools backup of issue {w.Issue}", refName, commit]);
+        GitCli.Run(Repo.MainRoot, ["update-ref", "-m", $"WorktreeTools backup of issue {w.Issue}", refName, snapshot?.Commit ?? tip!]);
+        string Parent(string commit) => $"{refName}^{snapshot!.Parents.ToList().IndexOf(commit) + 1}";
+        if (w.Dirty || unmerged || snapshot?.Operation is not null || (snapshot is not null && w.Head != tip))
+            _host.Warning($"The work of issue {w.Issue} was saved as {refName}. Get it back with: git switch -c issue-{w.Issue}-restored {refName}");
+        if (snapshot?.Operation is { } op)
+            _host.Warning($"The {op.Kind} in progress in issue {w.Issue} ({op.Summary}) was saved as {Parent(op.Commit)}" +
+                          (tip is not null && tip != w.Head ? $"; the branch tip before it is {Parent(tip)}." : "."));
+        if (ignoredCommit is not null)
+            _host.Warning($"Ignored files of issue {w.Issue} that nothing makes again were saved as {Parent(ignoredCommit)}: {Names(ignored!.Save)}. " +
+                          $"Get them back with: git archive {Parent(ignoredCommit)} | tar -x -C <folder>");
         return refName;
     }
+
+    /// <summary>
+    /// An ignored file that removal need not save: a copy of the main checkout's file (setup.copy), the env file as
+    /// setup writes it, or the database as seeded.
+    /// </summary>
+    private bool Regenerable(IssueWorktree w, string relative, string full)
+    {
+        if (IgnoredFiles.SameContent(full, System.IO.Path.Combine(Repo.MainRoot, relative))) return true;
+        if (w.EnvFile is { } env && LeaseRegistry.SamePath(env, full))
+            return EnvText(WorktreeLayout.Of(w), w.Ports) == File.ReadAllText(full);
+        return w.Database is { } db && LeaseRegistry.SamePath(db, full) && Config.Database.Seed is { } seed &&
+               IgnoredFiles.SameContent(full, System.IO.Path.Combine(Repo.MainRoot, seed));
+    }
+
+    private static string Names(IReadOnlyList<string> names) =>
+        names.Count <= 10 ? string.Join(", ", names) : string.Join(", ", names.Take(10)) + $" and {names.Count - 10} more";
 }

@@ -153,24 +153,13 @@ public sealed partial class WorktreeService
         foreach (var file in Config.Setup.Copy.Where(f => f != Config.Env.File))
             CopyIfMissing(System.IO.Path.Combine(Repo.MainRoot, file), System.IO.Path.Combine(layout.Path, file));
 
-        var tokens = layout.Tokens(Repo, record.Ports);
         var envTarget = System.IO.Path.Combine(layout.Path, Config.Env.File);
-        if (!File.Exists(envTarget))
+        if (!File.Exists(envTarget) && EnvText(layout, record.Ports) is { } rewritten)
         {
-            var source = new[] { Config.Env.File, Config.Env.Example }
-                .Select(f => System.IO.Path.Combine(Repo.MainRoot, f))
-                .FirstOrDefault(File.Exists);
-            var copyEnv = Config.Setup.Copy.Contains(Config.Env.File);
-            var text = copyEnv && source is not null ? File.ReadAllText(source) : "";
-            var set = Config.Env.Set.ToDictionary(kv => kv.Key, kv => Template.Expand(kv.Value, tokens));
-            if (text.Length > 0 || set.Count > 0)
-            {
-                // Written once, whole (temp file + rename): a crash leaves no half-rewritten env file.
-                var rewritten = EnvFile.Rewrite(text, set, EnvFile.Replacements(Config.Env, tokens));
-                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(envTarget)!);
-                File.WriteAllText(envTarget + ".tmp", rewritten);
-                File.Move(envTarget + ".tmp", envTarget, overwrite: true);
-            }
+            // Written once, whole (temp file + rename): a crash leaves no half-rewritten env file.
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(envTarget)!);
+            File.WriteAllText(envTarget + ".tmp", rewritten);
+            File.Move(envTarget + ".tmp", envTarget, overwrite: true);
         }
 
         if (layout.DatabaseFullPath is { } db)
@@ -187,6 +176,19 @@ public sealed partial class WorktreeService
                 else _host.Warning($"database.seed {seed} does not exist; issue {layout.Issue} starts with no database file.");
             }
         }
+    }
+
+    /// <summary>The issue's env file as setup writes it (the main checkout's copied and rewritten), or null when there is none to write.</summary>
+    private string? EnvText(WorktreeLayout layout, IReadOnlyDictionary<string, int> ports)
+    {
+        var tokens = layout.Tokens(Repo, ports);
+        var source = new[] { Config.Env.File, Config.Env.Example }
+            .Select(f => System.IO.Path.Combine(Repo.MainRoot, f))
+            .FirstOrDefault(File.Exists);
+        var copyEnv = Config.Setup.Copy.Contains(Config.Env.File);
+        var text = copyEnv && source is not null ? File.ReadAllText(source) : "";
+        var set = Config.Env.Set.ToDictionary(kv => kv.Key, kv => Template.Expand(kv.Value, tokens));
+        return text.Length > 0 || set.Count > 0 ? EnvFile.Rewrite(text, set, EnvFile.Replacements(Config.Env, tokens)) : null;
     }
 
     private static void CopyIfMissing(string source, string target)

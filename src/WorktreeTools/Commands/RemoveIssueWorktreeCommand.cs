@@ -3,16 +3,19 @@ using WorktreeTools.Worktrees;
 
 namespace WorktreeTools.Commands;
 
-/// <summary>Removes issue worktrees safely: refuses unsaved work unless forced, and then saves it first.</summary>
+/// <summary>
+/// Removes issue worktrees safely: refuses unsaved work or a shell in the folder unless forced; stops the issue's
+/// processes, then saves the work (forced) and the ignored files nothing makes again, then removes.
+/// </summary>
 [Cmdlet(VerbsCommon.Remove, "IssueWorktree", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(IssueWorktree))]
 public sealed class RemoveIssueWorktreeCommand : IssuesCmdlet
 {
-    /// <summary>Remove even with uncommitted or unmerged work, a lock or an operation in progress; the work is saved under a backup ref first.</summary>
+    /// <summary>Remove even with uncommitted or unmerged work, a lock, an operation in progress or an interactive process in the folder; the work is saved under a backup ref first.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    /// <summary>Delete the branch even when it is not merged (its tip is kept under a backup ref).</summary>
+    /// <summary>Delete the branch even when it is not merged (only when its tip is in the backup ref).</summary>
     [Parameter]
     public SwitchParameter DeleteBranch { get; set; }
 

@@ -91,7 +91,10 @@ public sealed class StatusAndRemoveTests
 
         var outcome = f.Service.Remove("1", force: false, deleteBranch: false)!;
         Assert.True(outcome.BranchDeleted);
-        Assert.Null(outcome.BackupRef);
+        // The database held rows nothing makes again (no seed): it is saved before it goes.
+        var saved = RemoveSafetyTests.ParentNamed(f.Repo, outcome.BackupRef!, "WorktreeTools backup of issue 1: ignored files");
+        Assert.Equal("db", f.Repo.Git("show", saved + ":data/issue-1.db"));
+        Assert.False(File.Exists(w.Database));
         Assert.False(Directory.Exists(w.Path));
         Assert.DoesNotContain("feature/issue-1", f.Branches());
         Assert.Empty(f.Registry.ForRepository(f.Repo.Root));
