@@ -17,7 +17,7 @@ public sealed record RepositoryInfo(string MainRoot, string CommonDir, string Cu
         var r = GitCli.Read(path, ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-common-dir", "--is-bare-repository"], check: false);
         if (!r.Success)
             throw new WorktreeToolsException("NotAGitRepository", ErrorKind.InvalidOperation,
-                $"'{path}' is not inside a git repository. Run this from your project's checkout (or pass -Path).", path,
+                $"'{path}' is not inside a git repository. Run this from your project's checkout (or pass -Repository).", path,
                 recommendedAction: "cd into a git repository, or run 'git init' first.");
         var lines = r.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (lines.Length < 3 || lines[2].Trim() == "true")

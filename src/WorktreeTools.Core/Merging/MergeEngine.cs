@@ -74,6 +74,7 @@ public sealed class MergeEngine
                     }
                     if (!result.Succeeded && !options.ContinueOnError) failed = issue.Issue;
                 }
+                result = result with { RepositoryRoot = root };
                 results.Add(result);
                 onResult?.Invoke(result);
             }

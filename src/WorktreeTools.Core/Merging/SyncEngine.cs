@@ -44,7 +44,7 @@ public sealed class SyncEngine
         var policies = new List<MergePolicy>();
         SyncResult Result(SyncStatus status, string message) => new()
         {
-            Issue = options.Issue, Branch = options.Branch, Path = worktree, Strategy = options.Strategy, Status = status,
+            Issue = options.Issue, RepositoryRoot = root, Branch = options.Branch, Path = worktree, Strategy = options.Strategy, Status = status,
             Base = baseName, BaseCommit = target, Before = before, After = GitQueries.Head(worktree), Policies = policies.ToList(),
             Duration = clock.Elapsed, Message = message,
         };

@@ -192,6 +192,7 @@ public static class AgentRuns
         {
             Id = r.Id,
             Issue = r.Issue,
+            RepositoryRoot = repoRoot,
             Agent = r.Agent,
             Pid = r.Process.Pid,
             State = status.State,

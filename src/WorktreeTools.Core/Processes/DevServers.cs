@@ -76,7 +76,7 @@ public static class DevServers
         host.Verbose(launched
             ? $"Started the dev server of issue {issue}: {command} ({record.Process}); log {record.LogPath}."
             : $"The dev server of issue {issue} already runs ({record.Process}).");
-        return wait && !record.Ready ? WaitUntilReady(repoRoot, issue, host) : View(record);
+        return wait && !record.Ready ? WaitUntilReady(repoRoot, issue, host) : View(repoRoot, record);
     }
 
     /// <summary>
@@ -87,7 +87,7 @@ public static class DevServers
     public static DevServer WaitUntilReady(string repoRoot, string issue, IOperationHost host)
     {
         var record = Find(repoRoot, issue);
-        if (record.Ready) return View(record);
+        if (record.Ready) return View(repoRoot, record);
         var check = record.GetReadyCheck();
         var activity = $"Starting the dev server of issue {issue}";
         ReadyOutcome outcome;
@@ -109,7 +109,7 @@ public static class DevServers
         switch (outcome)
         {
             case ReadyOutcome.Ready:
-                return View(ProcessRegistry.Open(repoRoot).Update(doc =>
+                return View(repoRoot, ProcessRegistry.Open(repoRoot).Update(doc =>
                 {
                     var r = doc.DevServers.FirstOrDefault(r => r.Process.SameProcessAs(record.Process)) ?? record;
                     r.Ready = true;
@@ -134,14 +134,14 @@ public static class DevServers
         ProcessRegistry.Open(repoRoot).Read().DevServers
             .Where(r => issue is null || r.Issue == issue)
             .OrderBy(r => r.Issue.Length).ThenBy(r => r.Issue, StringComparer.Ordinal)
-            .Select(View).ToList();
+            .Select(r => View(repoRoot, r)).ToList();
 
     /// <summary>Stops the whole process tree of the dev server of <paramref name="issue"/>, from any session: gracefully, then forcefully after <paramref name="timeout"/>.</summary>
     public static DevServer Stop(string repoRoot, string issue, TimeSpan timeout, IOperationHost host)
     {
         var record = Find(repoRoot, issue);
-        if (!host.ShouldProcess($"issue {issue}", $"Stop dev server {record.Process} and its child processes")) return View(record);
-        return View(StopCore(repoRoot, record, timeout, host));
+        if (!host.ShouldProcess($"issue {issue}", $"Stop dev server {record.Process} and its child processes")) return View(repoRoot, record);
+        return View(repoRoot, StopCore(repoRoot, record, timeout, host));
     }
 
     /// <summary>The last <paramref name="tail"/> lines of the server's log; with <paramref name="follow"/>, then new lines until it ends or <paramref name="cancel"/>.</summary>
@@ -187,7 +187,7 @@ public static class DevServers
         return new ReadyCheck(port, ready.Pattern, ready.Url, TimeSpan.FromSeconds(ready.TimeoutSec > 0 ? ready.TimeoutSec : 60));
     }
 
-    private static DevServer View(DevServerRecord r)
+    private static DevServer View(string repoRoot, DevServerRecord r)
     {
         // A server whose starting session ended before it saw readiness: its port tells.
         var ready = r.Ready || (r is { ReadyPort: { } port, ReadyPattern: null, ReadyUrl: null } && Readiness.Accepts(port));
@@ -195,6 +195,7 @@ public static class DevServers
         return new DevServer
         {
             Issue = r.Issue,
+            RepositoryRoot = repoRoot,
             Pid = r.Process.Pid,
             Ports = r.Ports,
             Url = r.Url,

@@ -4,6 +4,8 @@ namespace WorktreeTools.Merging;
 public sealed record SyncResult
 {
     public string Issue { get; init; } = "";
+    /// <summary>The main checkout of the repository (binds to -Repository when piped, from any folder).</summary>
+    public string RepositoryRoot { get; init; } = "";
     public string Branch { get; init; } = "";
     public string Path { get; init; } = "";
     public SyncStrategy Strategy { get; init; }

@@ -12,6 +12,8 @@ public sealed class AgentRun
     /// <summary>A short unique id (8 hex digits).</summary>
     public string Id { get; init; } = "";
     public string Issue { get; init; } = "";
+    /// <summary>The main checkout of the repository (binds to -Repository when piped, from any folder).</summary>
+    public string RepositoryRoot { get; init; } = "";
     /// <summary>The preset (amp, claude, codex) or the custom command's program name.</summary>
     public string Agent { get; init; } = "";
     public int Pid { get; init; }

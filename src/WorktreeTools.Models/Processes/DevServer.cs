@@ -4,6 +4,8 @@ namespace WorktreeTools.Processes;
 public sealed class DevServer
 {
     public string Issue { get; init; } = "";
+    /// <summary>The main checkout of the repository (binds to -Repository when piped, from any folder).</summary>
+    public string RepositoryRoot { get; init; } = "";
     /// <summary>The process WorktreeTools started (the wrapper that records the exit code); the command runs below it.</summary>
     public int Pid { get; init; }
     /// <summary>The ports the server was given, by name (web, api, ...).</summary>

@@ -10,8 +10,8 @@ public sealed class ApproveWorktreeConfigCommand : WorktreeCmdlet
 {
     /// <summary>A folder inside the repository (default: the current location).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("RepositoryRoot")]
-    public string? Path { get; set; }
+    [Alias("RepositoryRoot", "Path")]
+    public string? Repository { get; set; }
 
     /// <summary>Emit each approved command.</summary>
     [Parameter]
@@ -19,7 +19,7 @@ public sealed class ApproveWorktreeConfigCommand : WorktreeCmdlet
 
     protected override void ProcessRecord() => TryOrStop(() =>
     {
-        var config = Engine.LoadConfig(ResolvePath(Path));
+        var config = Engine.LoadConfig(ResolvePath(Repository));
         var trust = new Core.Config.TrustStore();
         var pending = trust.Pending(config);
         if (pending.Count == 0)
@@ -30,5 +30,5 @@ public sealed class ApproveWorktreeConfigCommand : WorktreeCmdlet
         var approved = pending.Where(c => ShouldProcess($"{c.Key}: {c.Text}", "Approve running this command from " + config.RepositoryFile)).ToList();
         trust.Approve(config, approved);
         if (PassThru) WriteObject(approved, enumerateCollection: true);
-    }, Path);
+    }, Repository);
 }

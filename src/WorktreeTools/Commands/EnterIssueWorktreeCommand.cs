@@ -9,8 +9,9 @@ namespace WorktreeTools.Commands;
 public sealed class EnterIssueWorktreeCommand : RepositoryCmdlet
 {
     /// <summary>The issue whose worktree to enter.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Number")]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Number", "Id")]
+    [IssueId]
     [ArgumentCompleter(typeof(IssueCompleter))]
     public string Issue { get; set; } = "";
 

@@ -9,20 +9,19 @@ namespace WorktreeTools.Commands;
 [OutputType(typeof(DevServer))]
 public sealed class GetDevServerCommand : RepositoryCmdlet
 {
-    private readonly List<string> _patterns = [];
-
     /// <summary>Issue ids to show; wildcards allowed. Default: all.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Number")]
+    [Alias("Number", "Id")]
     [SupportsWildcards]
+    [IssueId]
     [ArgumentCompleter(typeof(IssueCompleter))]
     public string[]? Issue { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        if (Issue is not null) _patterns.AddRange(Issue);
-    }
+    protected override void ProcessRecord() => Gather(Issue);
 
-    protected override void EndProcessing() => TryOrStop(() =>
-        WriteObject(Engine.Worktrees(RepositoryPath, Operation).DevServersOf(_patterns), enumerateCollection: true));
+    protected override void EndProcessing()
+    {
+        foreach (var (repository, patterns) in Gathered)
+            TryOrStop(() => WriteObject(Engine.Worktrees(repository, Operation).DevServersOf(patterns), enumerateCollection: true));
+    }
 }

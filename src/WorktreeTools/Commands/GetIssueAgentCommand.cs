@@ -9,12 +9,11 @@ namespace WorktreeTools.Commands;
 [OutputType(typeof(AgentRun))]
 public sealed class GetIssueAgentCommand : RepositoryCmdlet
 {
-    private readonly List<string> _patterns = [];
-
     /// <summary>Issue ids whose runs to show; wildcards allowed. Default: all.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Number")]
     [SupportsWildcards]
+    [IssueId]
     [ArgumentCompleter(typeof(IssueCompleter))]
     public string[]? Issue { get; set; }
 
@@ -22,11 +21,11 @@ public sealed class GetIssueAgentCommand : RepositoryCmdlet
     [Parameter]
     public string? Id { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        if (Issue is not null) _patterns.AddRange(Issue);
-    }
+    protected override void ProcessRecord() => Gather(Issue);
 
-    protected override void EndProcessing() => TryOrStop(() =>
-        WriteObject(Engine.Worktrees(RepositoryPath, Operation).AgentRunsOf(_patterns, Id), enumerateCollection: true));
+    protected override void EndProcessing()
+    {
+        foreach (var (repository, patterns) in Gathered)
+            TryOrStop(() => WriteObject(Engine.Worktrees(repository, Operation).AgentRunsOf(patterns, Id), enumerateCollection: true));
+    }
 }

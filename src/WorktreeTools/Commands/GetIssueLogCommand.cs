@@ -12,9 +12,10 @@ public enum IssueLogSource { DevServer, Agent, Install }
 public sealed class GetIssueLogCommand : RepositoryCmdlet
 {
     /// <summary>The issue whose log to read.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("Number")]
     [AllowEmptyString]
+    [IssueId]
     [ArgumentCompleter(typeof(IssueCompleter))]
     public string Issue { get; set; } = "";
 

@@ -9,12 +9,11 @@ namespace WorktreeTools.Commands;
 [OutputType(typeof(IssueWorktree))]
 public sealed class GetIssueWorktreeCommand : RepositoryCmdlet
 {
-    private readonly List<string> _patterns = [];
-
     /// <summary>Issue ids to show; wildcards allowed. Default: all.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Number")]
+    [Alias("Number", "Id")]
     [SupportsWildcards]
+    [IssueId]
     [ArgumentCompleter(typeof(IssueCompleter))]
     public string[]? Issue { get; set; }
 
@@ -22,18 +21,20 @@ public sealed class GetIssueWorktreeCommand : RepositoryCmdlet
     [Parameter]
     public SwitchParameter All { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecord() => Gather(Issue);
+
+    protected override void EndProcessing()
     {
-        if (Issue is not null) _patterns.AddRange(Issue);
+        foreach (var (repository, patterns) in Gathered) TryOrStop(() => List(repository, patterns));
     }
 
-    protected override void EndProcessing() => TryOrStop(() =>
+    private void List(string repository, IReadOnlyList<string> patterns)
     {
-        var list = Engine.Worktrees(RepositoryPath, Operation).List(_patterns, All);
-        foreach (var p in _patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p)))
+        var list = Engine.Worktrees(repository, Operation).List(patterns, All);
+        foreach (var p in patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p)))
             if (!list.Any(w => w.Issue.Equals(p, StringComparison.OrdinalIgnoreCase)))
                 WriteError(ToErrorRecord(new WorktreeToolsException("IssueWorktreeNotFound", ErrorKind.ObjectNotFound,
                     $"Issue {p} has no worktree. Create it with New-IssueWorktree {p}.", p), p));
         WriteObject(list, enumerateCollection: true);
-    });
+    }
 }

@@ -10,9 +10,9 @@ public sealed class GetWorktreeConfigCommand : WorktreeCmdlet
 {
     /// <summary>A folder inside the repository (default: the current location).</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("RepositoryRoot")]
-    public string? Path { get; set; }
+    [Alias("RepositoryRoot", "Path")]
+    public string? Repository { get; set; }
 
     protected override void ProcessRecord() => TryOrStop(() =>
-        WriteObject(Engine.LoadConfig(ResolvePath(Path))), Path);
+        WriteObject(Engine.LoadConfig(ResolvePath(Repository))), Repository);
 }

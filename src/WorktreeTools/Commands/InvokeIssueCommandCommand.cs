@@ -5,19 +5,28 @@ using WorktreeTools.Completion;
 namespace WorktreeTools.Commands;
 
 /// <summary>Runs a script block or a command line in an issue's worktree with the issue's environment (env file, PORT, ...).</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "IssueCommand", DefaultParameterSetName = "ScriptBlock")]
+// Get-IssueWorktree | Invoke-IssueCommand { ... }: the default set takes the script block at position 0, so that
+// PowerShell does not give it to -Issue (and run it per piped object); "Invoke-IssueCommand 101 { ... }" still
+// binds 101 to -Issue in the ScriptBlock set (a number or string is no script block).
+[Cmdlet(VerbsLifecycle.Invoke, "IssueCommand", DefaultParameterSetName = PipedSet)]
 [OutputType(typeof(object))]
 public sealed class InvokeIssueCommandCommand : RepositoryCmdlet
 {
+    private const string PipedSet = "PipedScriptBlock";
+
     /// <summary>The issue whose worktree and environment to use.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Number")]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "ScriptBlock")]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = "Command")]
+    [Parameter(Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PipedSet)]
+    [Alias("Number", "Id")]
     [AllowEmptyString]
+    [IssueId]
     [ArgumentCompleter(typeof(IssueCompleter))]
     public string Issue { get; set; } = "";
 
     /// <summary>PowerShell to run in the worktree; its output is this cmdlet's output.</summary>
     [Parameter(Mandatory = true, Position = 1, ParameterSetName = "ScriptBlock")]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PipedSet)]
     public ScriptBlock ScriptBlock { get; set; } = null!;
 
     /// <summary>A command line run by the platform shell (/bin/sh or cmd.exe) in the worktree; stdout lines are output, stderr lines are shown.</summary>
@@ -26,6 +35,7 @@ public sealed class InvokeIssueCommandCommand : RepositoryCmdlet
 
     /// <summary>Arguments passed to the script block.</summary>
     [Parameter(ParameterSetName = "ScriptBlock", ValueFromRemainingArguments = true)]
+    [Parameter(ParameterSetName = PipedSet, ValueFromRemainingArguments = true)]
     public object[] ArgumentList { get; set; } = [];
 
     /// <summary>Write an error (CommandFailed) when the command's exit code is not 0.</summary>

@@ -11,9 +11,6 @@ namespace WorktreeTools.Commands;
 [OutputType(typeof(MergeResult))]
 public sealed class MergeIssueWorktreeCommand : IssuesCmdlet
 {
-    private readonly List<string> _issues = [];
-
-
     /// <summary>Merge (--no-ff, default), Squash, Rebase (linear) or CherryPick; default: merge.strategy.</summary>
     [Parameter]
     public MergeStrategy? Strategy { get; set; }
@@ -54,13 +51,19 @@ public sealed class MergeIssueWorktreeCommand : IssuesCmdlet
     [Parameter]
     public SwitchParameter Remove { get; set; }
 
-    protected override void ProcessRecord() => _issues.AddRange(Issue);
+    protected override void ProcessRecord() => Gather(Issue);
 
-    protected override void EndProcessing() => TryOrStop(() =>
+    // One train per repository, in the order the issues came.
+    protected override void EndProcessing()
     {
-        var engine = Engine.Worktrees(RepositoryPath, Operation);
+        foreach (var (repository, issues) in Gathered) TryOrStop(() => Train(repository, issues));
+    }
+
+    private void Train(string repository, IReadOnlyList<string> issueIds)
+    {
+        var engine = Engine.Worktrees(repository, Operation);
         var issues = new List<Core.Merging.IssueToMerge>();
-        foreach (var issue in _issues)
+        foreach (var issue in issueIds)
             Try(() => issues.Add(engine.ToMerge(issue, Commit)), issue);
         if (issues.Count == 0) return;
         var options = new Core.Merging.MergeOptions
@@ -76,5 +79,5 @@ public sealed class MergeIssueWorktreeCommand : IssuesCmdlet
             ContinueOnError = ContinueOnError,
         };
         engine.Merge(options, issues, Remove, WriteObject, (issue, error) => WriteError(ToErrorRecord(error, issue)));
-    });
+    }
 }

@@ -8,8 +8,9 @@ namespace WorktreeTools.Commands;
 public sealed class NewWorktreeConfigCommand : WorktreeCmdlet
 {
     /// <summary>A folder inside the repository (default: the current location).</summary>
-    [Parameter(Position = 0)]
-    public string? Path { get; set; }
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("RepositoryRoot", "Path")]
+    public string? Repository { get; set; }
 
     /// <summary>Replace an existing file.</summary>
     [Parameter]
@@ -17,9 +18,9 @@ public sealed class NewWorktreeConfigCommand : WorktreeCmdlet
 
     protected override void ProcessRecord() => TryOrStop(() =>
     {
-        var root = Core.Git.RepositoryInfo.Discover(ResolvePath(Path)).MainRoot;
+        var root = Core.Git.RepositoryInfo.Discover(ResolvePath(Repository)).MainRoot;
         var file = System.IO.Path.Combine(root, Core.Config.ConfigLoader.RepositoryFileName);
         if (!ShouldProcess(file, File.Exists(file) ? "Replace with the starter configuration" : "Write the starter configuration")) return;
         WriteObject(new FileInfo(Core.Config.ConfigService.WriteStarter(root, Force)));
-    }, Path);
+    }, Repository);
 }

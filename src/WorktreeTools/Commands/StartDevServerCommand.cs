@@ -8,11 +8,10 @@ namespace WorktreeTools.Commands;
 [OutputType(typeof(DevServer))]
 public sealed class StartDevServerCommand : IssuesCmdlet, IDisposable
 {
-    // Servers to wait for in EndProcessing, and whether this command launched them (else: another session's, still starting).
-    private readonly List<(string Issue, bool Launched)> _starting = [];
+    // Servers to wait for in EndProcessing, in their repository, and whether this command launched them (else:
+    // another session's, still starting).
+    private readonly List<(string Issue, string Repository, bool Launched)> _starting = [];
     private readonly DateTime _began = DateTime.UtcNow;
-    private string? _repository;
-
 
     /// <summary>The command to run instead of devServer.command or the detected package.json "dev" script.</summary>
     [Parameter]
@@ -28,11 +27,12 @@ public sealed class StartDevServerCommand : IssuesCmdlet, IDisposable
         foreach (var issue in Issue)
             Try(() =>
             {
-                _repository ??= RepositoryPath;
-                var server = Engine.Worktrees(RepositoryPath, Operation).StartDevServer(issue, Command, wait: false);
+                var repository = RepositoryPath;
+                var server = Engine.Worktrees(repository, Operation).StartDevServer(issue, Command, wait: false);
                 if (server is null) return;
                 if (NoWait || server.State == ProcessState.Running) WriteObject(server);
-                else if (!_starting.Any(s => s.Issue == server.Issue)) _starting.Add((server.Issue, server.StartedAt >= _began));
+                else if (!_starting.Any(s => s.Issue == server.Issue && s.Repository == repository))
+                    _starting.Add((server.Issue, repository, server.StartedAt >= _began));
             }, issue);
     }
 
@@ -40,15 +40,15 @@ public sealed class StartDevServerCommand : IssuesCmdlet, IDisposable
     {
         while (_starting.Count > 0)
         {
-            var issue = _starting[0].Issue;
+            var first = _starting[0];
             Try(() =>
             {
                 // On early exit, timeout or Ctrl+C the engine stops the server itself.
-                var server = Engine.Worktrees(RepositoryPath, Operation).WaitForDevServer(issue);
+                var server = Engine.Worktrees(first.Repository, Operation).WaitForDevServer(first.Issue);
                 _starting.RemoveAt(0);
                 WriteObject(server);
-            }, issue);
-            if (_starting.Count > 0 && _starting[0].Issue == issue) _starting.RemoveAt(0);
+            }, first.Issue);
+            if (_starting.Count > 0 && _starting[0] == first) _starting.RemoveAt(0);
         }
     }
 
@@ -59,11 +59,9 @@ public sealed class StartDevServerCommand : IssuesCmdlet, IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (_repository is null || !_starting.Any(s => s.Launched)) return;
-        var engine = Engine.Worktrees(_repository, new SilentHost());
-        foreach (var (issue, _) in _starting.Where(s => s.Launched))
+        foreach (var (issue, repository, _) in _starting.Where(s => s.Launched))
         {
-            try { engine.StopDevServer(issue); }
+            try { Engine.Worktrees(repository, new SilentHost()).StopDevServer(issue); }
             catch (WorktreeToolsException) { }   // gone already, or its record was removed: nothing to stop
         }
         _starting.Clear();

@@ -10,9 +10,10 @@ namespace WorktreeTools.Commands;
 public sealed class StartIssueAgentCommand : RepositoryCmdlet
 {
     /// <summary>The issue whose worktree the agent works in.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Number")]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Number", "Id")]
     [AllowEmptyString]
+    [IssueId]
     [ArgumentCompleter(typeof(IssueCompleter))]
     public string Issue { get; set; } = "";
 
