@@ -52,6 +52,27 @@ public sealed class CmdletConventionTests(ModuleFixture module) : IClassFixture<
         Assert.Equal("WorktreeTools.Commands", type.Namespace);
     }
 
+    /// <summary>The convention written in IssuesCmdlet: ids by value (strings, numbers, hashtables), objects by property name.</summary>
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void An_issue_parameter_binds_the_way_users_pipe(string name)
+    {
+        if (!module.Command(name).Parameters.TryGetValue("Issue", out var issue)) return;
+        Assert.All(issue.ParameterSets, s =>
+        {
+            Assert.True(s.Value.ValueFromPipeline, $"{name} -Issue ({s.Key}): not ValueFromPipeline.");
+            Assert.True(s.Value.ValueFromPipelineByPropertyName, $"{name} -Issue ({s.Key}): not ValueFromPipelineByPropertyName.");
+        });
+        Assert.Contains("Number", issue.Aliases);
+        Assert.Contains(issue.Attributes, a => a.GetType().Name == "IssueIdAttribute");
+        Assert.Contains(issue.Attributes, a => a is ArgumentCompleterAttribute);
+        if (!module.Command(name).Parameters.ContainsKey("Id") && !module.Command(name).Parameters.ContainsKey("RunId"))
+            Assert.Equal(["Number", "Id"], issue.Aliases);   // a tracker's number before its id
+        var repository = module.Command(name).Parameters["Repository"];
+        Assert.Contains("RepositoryRoot", repository.Aliases);
+        Assert.True(repository.ParameterSets.Values.All(s => s.ValueFromPipelineByPropertyName), $"{name} -Repository: not ValueFromPipelineByPropertyName.");
+    }
+
     private Type TypeOf(string name) =>
         module.CmdletTypes.TryGetValue(name, out var type)
             ? type
