@@ -52,6 +52,12 @@ Describe 'The three-issue workflow in real pwsh' {
         }
     }
 
+    It 'binds issue numbers from an issue tracker''s JSON' {
+        # gh issue list --json number | ConvertFrom-Json | ... gives objects with a numeric Number property.
+        $fromTracker = '[{"number":101},{"number":102}]' | ConvertFrom-Json
+        ($fromTracker | Get-IssueWorktree).Issue | Should -Be @('101', '102')
+    }
+
     It 'starts a dev server per issue that answers on its own port' -Skip:$noNode {
         $servers = $worktrees | Start-DevServer
         $servers.Count | Should -Be 3
