@@ -25,6 +25,16 @@ public sealed record PackageManager(string Name, string Lockfile)
         return File.Exists(Path.Combine(folder, "package.json")) ? Known[^1] : null;
     }
 
+    /// <summary>Files besides the lockfiles whose change changes what an install puts in node_modules.</summary>
+    private static readonly string[] Manifests = ["package.json", "pnpm-workspace.yaml", ".npmrc", ".yarnrc.yml", ".pnpmfile.cjs", "bunfig.toml"];
+
+    /// <summary>True for a lockfile or package manifest (any folder): when one changes, the installed dependencies may be stale.</summary>
+    public static bool DecidesDependencies(string path)
+    {
+        var name = Path.GetFileName(path);
+        return Manifests.Contains(name, StringComparer.Ordinal) || ForLockfile(name) is not null;
+    }
+
     /// <summary>The package manager that owns <paramref name="lockfile"/> (a file name), or null.</summary>
     public static PackageManager? ForLockfile(string lockfile) =>
         Known.FirstOrDefault(pm => pm.Lockfile.Equals(Path.GetFileName(lockfile), StringComparison.OrdinalIgnoreCase));

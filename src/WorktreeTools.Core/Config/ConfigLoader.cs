@@ -13,7 +13,7 @@ public static class ConfigLoader
 {
     public const string RepositoryFileName = ".worktree-tools.yml";
 
-    private enum Kind { Plain, Template, Command, Int, Bool, StringList, Enum, Regex, PortMap, TemplateMap, ReplaceList }
+    private enum Kind { Plain, Template, Command, Int, Bool, StringList, Enum, Regex, Folder, PortMap, TemplateMap, ReplaceList }
 
     private sealed record Spec(Kind Kind, string[]? Tokens = null, int Min = 0, int Max = 0, string[]? Values = null);
 
@@ -54,8 +54,10 @@ public static class ConfigLoader
         ["merge.lockfiles.enabled"] = new(Kind.Bool),
         ["merge.lockfiles.files"] = new(Kind.StringList),
         ["merge.lockfiles.regenerate"] = C(Tokens.Worktree),
-        ["merge.migrations.directory"] = Plain,
+        ["merge.migrations.directory"] = new(Kind.Folder),
+        ["merge.migrations.kind"] = new(Kind.Enum, Values: ["auto", "numbered", "timestamp", "prisma", "drizzle"]),
         ["merge.migrations.pattern"] = new(Kind.Regex),
+        ["merge.migrations.outOfOrder"] = new(Kind.Enum, Values: ["auto", "true", "false"]),
     };
 
     private static readonly HashSet<string> Sections = Schema.Keys
@@ -237,7 +239,12 @@ public static class ConfigLoader
                     ?? throw Error("ConfigBadValue", file, node, key, $"'{text}' is not one of: {string.Join(", ", spec.Values!)}.");
                 break;
             case Kind.Regex:
+                if (key == "merge.migrations.pattern" && text?.Trim() == "auto") break;
                 CheckRegex(text, node, file, key, key == "merge.migrations.pattern" ? "n" : null);
+                break;
+            case Kind.Folder:
+                if (text is not null && (Path.IsPathRooted(text) || text.Replace('\\', '/').Split('/').Contains("..")))
+                    throw Error("ConfigBadValue", file, node, key, $"must be a folder inside the repository (relative, no '..'), not '{text}'.");
                 break;
         }
         yield return Make(value, node, key);
@@ -343,8 +350,10 @@ public static class ConfigLoader
                 },
                 Migrations = new MigrationSettings
                 {
-                    Directory = Str("merge.migrations.directory", null),
-                    Pattern = Str("merge.migrations.pattern", null) ?? d.Merge.Migrations.Pattern,
+                    Directory = Str("merge.migrations.directory", null) ?? d.Merge.Migrations.Directory,
+                    Kind = Str("merge.migrations.kind", null) ?? d.Merge.Migrations.Kind,
+                    Pattern = Str("merge.migrations.pattern", null) is { } pattern && pattern.Trim() != "auto" ? pattern : null,
+                    OutOfOrder = Str("merge.migrations.outOfOrder", null) switch { "true" => true, "false" => false, _ => null },
                 },
             },
             Sources = Schema.Keys.Where(k => Schema[k].Kind is not (Kind.PortMap or Kind.TemplateMap))

@@ -56,8 +56,10 @@ merge:
     enabled: true
     files: [pnpm-lock.yaml, package-lock.json, yarn.lock, bun.lock, bun.lockb]
     regenerate: auto                 # auto = the detected package manager's install
-  migrations:
-    directory: ~                     # e.g. migrations
-    pattern: '^(?<n>\d+)_(?<name>.+)\.sql$'
+  migrations:                        # migrations two issues added in parallel are renamed to apply in order
+    directory: auto                  # auto = every folder named *migrat* and every Drizzle folder; none = off
+    kind: auto                       # auto | numbered (0002_x.sql) | timestamp (20261129110000_x.sql) | prisma | drizzle
+    pattern: auto                    # a migration's name with (?<n>...) around its version; auto = the kind's
+    outOfOrder: auto                 # true = the tool applies older pending migrations; auto = false for numbered, drizzle
 """;
 }

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using WorktreeTools.Configuration;
 using WorktreeTools.Core.Config;
 using WorktreeTools.Core.Git;
+using WorktreeTools.Core.Merging.Migrations;
 using WorktreeTools.Merging;
 
 namespace WorktreeTools.Core.Merging;
@@ -91,8 +92,8 @@ internal sealed partial class IssueMerge(
         var tokens = new Dictionary<string, string>(runner.Tokens) { ["subject"] = Subject(own) };
         var lockfiles = new LockfilePolicy(config.Merge.Lockfiles,
             () => config.Merge.Lockfiles.Regenerate is { } rc ? MergeCommand.FromConfig(config, trust, rc) : null, runner);
-        var builder = new StagedBuilder(staging, new MigrationPolicy(config.Merge.Migrations),
-            new ConflictDriver(lockfiles, BaseSide.Ours, baseName, _policies), _policies);
+        var migrations = new MigrationPolicy(config.Merge.Migrations);
+        var builder = new StagedBuilder(staging, migrations, new ConflictDriver(lockfiles, BaseSide.Ours, baseName, _policies, migrations), _policies);
         return builder.Build(strategy, new StagedMergeInput(baseName, onto, branchTip, picks,
             Template.Expand(options.Message ?? config.Merge.Message, tokens),
             SquashMessage(tokens, own),
@@ -145,13 +146,9 @@ internal sealed partial class IssueMerge(
     private MergeResult Forecast(string onto, string branchTip, IReadOnlyList<MergeCommit> incoming, MergeCommand? test, string? baseNote)
     {
         var conflicts = MergeForecast.Run(_root, [(onto, branchTip)])[0].ConflictFiles.Order(StringComparer.Ordinal).ToList();
-        var renames = new MigrationPolicy(config.Merge.Migrations).Plan(_root, onto, GitQueries.MergeBase(_root, onto, branchTip) ?? onto, branchTip);
-        if (renames.Count > 0)
-        {
-            var renamed = renames.Select(r => r.Old).ToHashSet();
-            conflicts.RemoveAll(renamed.Contains);
-            _policies.Add(new MergePolicy("Migrations", $"would renumber {renames.Count} migration(s) to follow {baseName}", renames));
-        }
+        var migrations = new MigrationPolicy(config.Merge.Migrations).Plan(_root, onto, GitQueries.MergeBase(_root, onto, branchTip) ?? onto, branchTip, baseName);
+        conflicts.RemoveAll(migrations.Covers);
+        _policies.AddRange(migrations.Policies(forecast: true));
         if (LockfilePolicy.OnlyLockfiles(config.Merge.Lockfiles, conflicts))
         {
             _policies.Add(new MergePolicy("Lockfile", $"{string.Join(", ", conflicts)}: would take {baseName}'s and regenerate"));
@@ -174,7 +171,8 @@ internal sealed partial class IssueMerge(
         var message = $"Conflicts{at} in {MergeChecklist.Sample(drive.ConflictFiles)}; '{baseName}' was not changed." +
                       (drive.Detail is null ? "" : " " + drive.Detail) +
                       $" Resolve them in the issue worktree (for example Sync-IssueWorktree {issue.Issue}) and merge again.";
-        return Result(MergeStatus.Conflicted, _baseBefore, message, runner) with { ConflictFiles = drive.ConflictFiles, ConflictCommit = drive.StoppedAt };
+        // Whatever a policy did in staging was thrown away with the merge: the result claims none of it.
+        return Result(MergeStatus.Conflicted, _baseBefore, message, runner) with { ConflictFiles = drive.ConflictFiles, ConflictCommit = drive.StoppedAt, Policies = [] };
     }
 
     private MergeResult Result(MergeStatus status, string baseAfter, string message, MergeCommandRunner? runner = null) => new()

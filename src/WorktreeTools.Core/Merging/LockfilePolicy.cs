@@ -24,6 +24,9 @@ internal sealed class LockfilePolicy(LockfileSettings settings, Func<MergeComman
     public static bool OnlyLockfiles(LockfileSettings settings, IReadOnlyCollection<string> conflicts) =>
         settings.Enabled && conflicts.Count > 0 && conflicts.All(c => settings.Files.Contains(Path.GetFileName(c), StringComparer.Ordinal));
 
+    /// <summary>True when every one of <paramref name="conflicts"/> is a lockfile this policy regenerates.</summary>
+    public bool Handles(IReadOnlyCollection<string> conflicts) => OnlyLockfiles(settings, conflicts);
+
     public LockfileResolution TryResolve(string worktree, IReadOnlyList<string> conflicts, BaseSide side, string baseName)
     {
         if (!OnlyLockfiles(settings, conflicts)) return LockfileResolution.NotApplicable;

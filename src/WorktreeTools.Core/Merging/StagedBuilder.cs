@@ -1,4 +1,5 @@
 using WorktreeTools.Core.Git;
+using WorktreeTools.Core.Merging.Migrations;
 using WorktreeTools.Merging;
 
 namespace WorktreeTools.Core.Merging;
@@ -16,21 +17,29 @@ internal sealed record StagedMergeInput(
 /// <summary>
 /// Builds the merged result of one issue in the staging worktree, for each strategy: Merge (<c>--no-ff</c>),
 /// Squash (one commit), Rebase (the issue's commits replayed on the base) and CherryPick (chosen commits).
-/// Numbered migrations are renumbered on the issue side first (a separate commit); lockfile conflicts are
-/// resolved by the driver. Nothing outside the staging worktree changes here.
+/// Migrations: for Merge and Squash the issue side is renamed first (a separate commit), for Rebase and CherryPick
+/// the replayed result is (stops in migration paths are resolved by the driver); lockfile conflicts are resolved by
+/// the driver. The policies are reported only when the build succeeded. Nothing outside the staging worktree changes here.
 /// </summary>
 internal sealed class StagedBuilder(StagingWorktree staging, MigrationPolicy migrations, ConflictDriver driver, List<MergePolicy> policies)
 {
+    private readonly List<MergePolicy> _migrationPolicies = [];
+
     private string Dir => staging.Path;
 
-    public StagedOutcome Build(MergeStrategy strategy, StagedMergeInput input) => strategy switch
+    public StagedOutcome Build(MergeStrategy strategy, StagedMergeInput input)
     {
-        MergeStrategy.Merge => Merge(input),
-        MergeStrategy.Squash => Squash(input),
-        MergeStrategy.Rebase => Rebase(input),
-        MergeStrategy.CherryPick => CherryPick(input),
-        _ => throw new ArgumentOutOfRangeException(nameof(strategy)),
-    };
+        var outcome = strategy switch
+        {
+            MergeStrategy.Merge => Merge(input),
+            MergeStrategy.Squash => Squash(input),
+            MergeStrategy.Rebase => Rebase(input),
+            MergeStrategy.CherryPick => CherryPick(input),
+            _ => throw new ArgumentOutOfRangeException(nameof(strategy)),
+        };
+        if (outcome.Result is not null) policies.InsertRange(0, _migrationPolicies.Where(p => !policies.Contains(p)));
+        return outcome;
+    }
 
     private StagedOutcome Merge(StagedMergeInput input)
     {
@@ -47,7 +56,7 @@ internal sealed class StagedBuilder(StagingWorktree staging, MigrationPolicy mig
     {
         var incoming = RenumberIssueSide(input);
         staging.Checkout(input.BaseTip);
-        var drive = driver.Drive(Dir, "merge", GitCli.Run(Dir, ["merge", "--squash", incoming], check: false));
+        var drive = driver.Drive(Dir, "merge", GitCli.Run(Dir, ["merge", "--squash", incoming], check: false), squashed: incoming);
         if (drive.Conflicted) return new StagedOutcome(null, drive);
         if (GitQueries.NothingStaged(Dir)) return new StagedOutcome(input.BaseTip, drive);
         GitCli.Run(Dir, ["commit", "--quiet", "-m", input.SquashMessage]);
@@ -56,11 +65,11 @@ internal sealed class StagedBuilder(StagingWorktree staging, MigrationPolicy mig
 
     private StagedOutcome Rebase(StagedMergeInput input)
     {
-        var incoming = RenumberIssueSide(input);
-        staging.Checkout(incoming);
+        // Renamed after the replay: a rename commit replayed last would meet the stops the driver already resolved.
+        staging.Checkout(input.IssueTip);
         var drive = driver.Drive(Dir, "rebase", GitCli.Run(Dir, ["-c", "rebase.autoStash=false", "rebase", "--no-update-refs", "--quiet", input.BaseTip], check: false));
         if (drive.Conflicted) return new StagedOutcome(null, drive);
-        var rebased = GitQueries.Head(Dir);
+        var rebased = Renumber(input, input.BaseTip, GitQueries.Head(Dir));
         return new StagedOutcome(rebased, drive, rebased);
     }
 
@@ -76,21 +85,20 @@ internal sealed class StagedBuilder(StagingWorktree staging, MigrationPolicy mig
         return new StagedOutcome(Renumber(input, input.BaseTip, picked), DriveOutcome.Done);
     }
 
-    /// <summary>The issue tip, or a renumbering commit on top of it when its new migrations collide with the base's.</summary>
+    /// <summary>The issue tip, or a renaming commit on top of it when its new migrations would apply wrongly after the base's.</summary>
     private string RenumberIssueSide(StagedMergeInput input)
     {
         var mergeBase = GitQueries.MergeBase(Dir, input.BaseTip, input.IssueTip);
         return mergeBase is null ? input.IssueTip : Renumber(input, mergeBase, input.IssueTip);
     }
 
+    /// <summary>The migrations added between <paramref name="from"/> and <paramref name="to"/>, renamed to follow the base's in a commit on <paramref name="to"/>.</summary>
     private string Renumber(StagedMergeInput input, string from, string to)
     {
-        var renames = migrations.Plan(Dir, input.BaseTip, from, to);
-        if (renames.Count == 0) return to;
+        var plan = migrations.Plan(Dir, input.BaseTip, from, to, input.BaseName);
+        _migrationPolicies.AddRange(plan.Policies());
+        if (!plan.HasChanges) return to;
         if (GitQueries.Head(Dir) != to) staging.Checkout(to);
-        var commit = MigrationPolicy.Commit(Dir, renames, input.RenumberMessage);
-        policies.Add(new MergePolicy("Migrations", $"renumbered {renames.Count} migration(s) to follow {input.BaseName}: " +
-            string.Join(", ", renames.Select(r => $"{Path.GetFileName(r.Old)} -> {Path.GetFileName(r.New)}")), renames));
-        return commit;
+        return plan.Commit(Dir, input.RenumberMessage);
     }
 }

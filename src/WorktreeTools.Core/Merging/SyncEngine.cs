@@ -3,6 +3,7 @@ using System.Globalization;
 using WorktreeTools.Configuration;
 using WorktreeTools.Core.Config;
 using WorktreeTools.Core.Git;
+using WorktreeTools.Core.Merging.Migrations;
 using WorktreeTools.Merging;
 
 namespace WorktreeTools.Core.Merging;
@@ -53,9 +54,15 @@ public sealed class SyncEngine
             return Result(SyncStatus.UpToDate, $"'{options.Branch}' already contains '{baseName}'.");
         var behind = int.Parse(GitCli.Read(root, ["rev-list", "--count", before + ".." + target]).Output.Trim(), CultureInfo.InvariantCulture);
         var suffix = baseState.Relation == BaseRelation.LocalBehind ? $" ('{remote}/{baseName}' is newer than the local '{baseName}' and was used)" : "";
-        if (dryRun) return Forecast(root, before, target) is { Count: > 0 } conflicts
-            ? Result(SyncStatus.WouldConflict, $"Would stop on conflicts in {MergeChecklist.Sample(conflicts)}{suffix}. Nothing was changed.") with { Behind = behind, ConflictFiles = conflicts }
-            : Result(SyncStatus.WouldSync, $"Would bring {behind} commit(s) of '{baseName}' into '{options.Branch}' ({options.Strategy}){suffix}. Nothing was changed.") with { Behind = behind };
+        var migrations = new MigrationPolicy(_config.Merge.Migrations);
+        // What the base changed since the branch started among the files that decide the installed dependencies.
+        var baseDependencies = DependencyFiles(root, GitQueries.MergeBase(root, before, target) ?? before, target);
+        if (dryRun) return Forecast(root, before, target, baseName, migrations, policies) is { Count: > 0 } conflicts
+            ? Result(SyncStatus.WouldConflict, $"Would stop on conflicts in {MergeChecklist.Sample(conflicts)}{suffix}. Nothing was changed.")
+                with { Behind = behind, ConflictFiles = conflicts, DependencyChanges = baseDependencies }
+            : Result(SyncStatus.WouldSync, $"Would bring {behind} commit(s) of '{baseName}' into '{options.Branch}' ({options.Strategy}){suffix}. Nothing was changed.")
+                with { Behind = behind, DependencyChanges = baseDependencies };
+        if (baseDependencies.Count > 0) options.BeforeDependenciesChange?.Invoke();
 
         var backup = BackupRefs.NewPrefix(options.Issue);
         BackupRefs.Save(root, backup, new Dictionary<string, string> { ["branch"] = before }, $"worktree-tools: before syncing issue {options.Issue}");
@@ -64,37 +71,52 @@ public sealed class SyncEngine
             () => _config.Merge.Lockfiles.Regenerate is { } rc ? MergeCommand.FromConfig(_config, _trust, rc) : null, runner);
         var rebase = options.Strategy == SyncStrategy.Rebase;
         // Rebasing replays the branch on the base ("ours" is the base); merging brings the base in ("theirs").
-        var driver = new ConflictDriver(lockfiles, rebase ? BaseSide.Ours : BaseSide.Theirs, baseName, policies);
+        var driver = new ConflictDriver(lockfiles, rebase ? BaseSide.Ours : BaseSide.Theirs, baseName, policies, migrations);
         var operation = rebase ? "rebase" : "merge";
         var message = $"Merge {baseName} into {options.Branch}";
-        var started = rebase
-            ? GitCli.Run(worktree, ["-c", "rebase.autoStash=false", "rebase", "--no-update-refs", "--quiet", target], check: false)
-            : GitCli.Run(worktree, ["merge", "--no-edit", "-m", message, target], check: false);
         DriveOutcome drive;
         try
         {
+            var started = rebase
+                ? GitCli.Run(worktree, ["-c", "rebase.autoStash=false", "rebase", "--no-update-refs", "--quiet", target], check: false)
+                : GitCli.Run(worktree, ["merge", "--no-edit", "-m", message, target], check: false);
             drive = driver.Drive(worktree, operation, started);
+            if (!drive.Conflicted)
+            {
+                if (!rebase && GitQueries.OperationInProgress(worktree) == "merge")
+                    GitCli.Run(worktree, ["commit", "--quiet", "--no-edit", "-m", message]);
+                // What the sync brought next to the issue's own migrations, renamed to apply in order, in one commit.
+                var plan = migrations.Plan(worktree, target, target, GitQueries.Head(worktree), baseName);
+                policies.AddRange(plan.Policies());
+                if (plan.HasChanges) plan.Commit(worktree, $"chore({runner.Tokens["name"]}): renumber migrations to follow {baseName}");
+            }
         }
         catch
         {
             // Ctrl+C or a failure (not a conflict): always back to where it was, even with Stay.
-            if (GitQueries.OperationInProgress(worktree) is not null) GitCli.Run(worktree, [operation, "--abort"], check: false);
+            PutBack(worktree, operation, before);
             throw;
         }
         var logPath = runner.Used ? runner.LogPath : null;
-        if (drive.Conflicted) return Conflicted(options, worktree, operation, before, drive, Result) with { BackupRef = backup, Behind = behind, LogPath = logPath };
-        if (!rebase && GitQueries.OperationInProgress(worktree) == "merge")
-            GitCli.Run(worktree, ["commit", "--quiet", "--no-edit", "-m", message]);
-
-        var renames = new MigrationPolicy(_config.Merge.Migrations).Plan(worktree, target, target, "HEAD");
-        if (renames.Count > 0)
-        {
-            MigrationPolicy.Commit(worktree, renames, $"chore({runner.Tokens["name"]}): renumber migrations to follow {baseName}");
-            policies.Add(new MergePolicy("Migrations", $"renumbered {renames.Count} migration(s) to follow {baseName}", renames));
-        }
+        if (drive.Conflicted) return Conflicted(options, worktree, operation, before, drive, Result, policies) with { BackupRef = backup, Behind = behind, LogPath = logPath };
         return Result(SyncStatus.Synced, $"Brought {behind} commit(s) of '{baseName}' into '{options.Branch}' ({options.Strategy}){suffix}.")
-            with { BackupRef = backup, Behind = behind, LogPath = logPath };
+            with { BackupRef = backup, Behind = behind, LogPath = logPath, DependencyChanges = DependencyFiles(root, before, GitQueries.Head(worktree)) };
     }
+
+    /// <summary>Aborts what is in progress and puts the branch (and the clean worktree it had) back at <paramref name="before"/>.</summary>
+    private static void PutBack(string worktree, string operation, string before)
+    {
+        if (GitQueries.OperationInProgress(worktree) is not null) GitCli.Run(worktree, [operation, "--abort"], check: false);
+        // The worktree was clean when the sync started: everything that differs now is the sync's own doing.
+        if (GitQueries.Head(worktree) != before || !GitQueries.NothingStaged(worktree))
+            GitCli.Run(worktree, ["reset", "--quiet", "--hard", before], check: false);
+    }
+
+    /// <summary>The lockfiles and package manifests that differ between two commits: after a sync, what calls for a new install.</summary>
+    private List<string> DependencyFiles(string root, string from, string to) =>
+        GitQueries.ChangedPaths(root, from, to)
+            .Where(p => PackageManager.DecidesDependencies(p) || _config.Merge.Lockfiles.Files.Contains(Path.GetFileName(p), StringComparer.Ordinal))
+            .Order(StringComparer.Ordinal).ToList();
 
     private static void CheckWorktree(SyncOptions options, string worktree)
     {
@@ -108,14 +130,26 @@ public sealed class SyncEngine
         MergeChecklist.EnsureClean(worktree, options.Issue);
     }
 
-    private List<string> Forecast(string root, string head, string target)
+    /// <summary>
+    /// The files a sync would stop on, forecast the way the real run goes: the merge of the two tips (one
+    /// <c>git merge-tree</c>), less what the migration policy resolves, less lockfiles when only they are left.
+    /// The policies that would act go to <paramref name="policies"/>.
+    /// </summary>
+    private List<string> Forecast(string root, string head, string target, string baseName, MigrationPolicy migrations, List<MergePolicy> policies)
     {
         var conflicts = MergeForecast.Run(root, [(head, target)])[0].ConflictFiles.Order(StringComparer.Ordinal).ToList();
-        return LockfilePolicy.OnlyLockfiles(_config.Merge.Lockfiles, conflicts) ? [] : conflicts;
+        var plan = migrations.Plan(root, target, GitQueries.MergeBase(root, head, target) ?? target, head, baseName);
+        var rest = conflicts.Where(c => !plan.Covers(c)).ToList();
+        if (rest.Count < conflicts.Count && rest.Count > 0 && !LockfilePolicy.OnlyLockfiles(_config.Merge.Lockfiles, rest)) return conflicts;
+        policies.AddRange(plan.Policies(forecast: true));
+        if (rest.Count == 0) return [];
+        if (!LockfilePolicy.OnlyLockfiles(_config.Merge.Lockfiles, rest)) return rest;
+        policies.Add(new MergePolicy("Lockfile", $"{string.Join(", ", rest)}: would take {baseName}'s and regenerate"));
+        return [];
     }
 
     private static SyncResult Conflicted(SyncOptions options, string worktree, string operation, string before, DriveOutcome drive,
-        Func<SyncStatus, string, SyncResult> result)
+        Func<SyncStatus, string, SyncResult> result, List<MergePolicy> policies)
     {
         var files = MergeChecklist.Sample(drive.ConflictFiles);
         var at = drive.StoppedAt is null ? "" : $" at commit {drive.StoppedAt[..10]}";
@@ -124,6 +158,8 @@ public sealed class SyncEngine
                 $"The {operation} stopped{at} on conflicts in {files}. Resolve them in {worktree}, 'git add' them, then " +
                 $"'git {operation} --continue'{(operation == "merge" ? " (or 'git commit')" : "")}; or 'git {operation} --abort' to go back to {before[..10]}.")
                 with { ConflictFiles = drive.ConflictFiles, ConflictCommit = drive.StoppedAt, InProgress = true };
+        // Put back: what a policy resolved on the way was undone with the rest, and the result claims none of it.
+        policies.Clear();
         GitCli.Run(worktree, [operation, "--abort"], check: false);
         if (GitQueries.Head(worktree) != before || GitQueries.OperationInProgress(worktree) is not null)
             throw new WorktreeToolsException("SyncAbortFailed", ErrorKind.InvalidOperation,

@@ -23,4 +23,9 @@ public sealed record SyncOptions
     /// <summary>Extra template values for configured commands (<c>{database}</c>, <c>{port.web}</c>, ...).</summary>
     public IReadOnlyDictionary<string, string> TemplateValues { get; init; } = new Dictionary<string, string>();
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// Called before anything changes when the base changed lockfiles or package manifests since the branch started
+    /// (the caller will re-install): a check that throws (an install command not approved) stops the sync there.
+    /// </summary>
+    public Action? BeforeDependenciesChange { get; init; }
 }

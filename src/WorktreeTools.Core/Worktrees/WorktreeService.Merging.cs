@@ -1,4 +1,7 @@
+using WorktreeTools.Core.Config;
 using WorktreeTools.Core.Merging;
+using WorktreeTools.Worktrees;
+using Record = WorktreeTools.Core.Resources.LeaseRegistry.WorktreeRecord;
 using WorktreeTools.Merging;
 
 namespace WorktreeTools.Core.Worktrees;
@@ -46,11 +49,17 @@ public sealed partial class WorktreeService
         }, (issue, ex) => onError(issue.Issue, ex));
     }
 
-    /// <summary>Brings the latest base into the issue's branch inside its worktree (see <see cref="SyncEngine.Sync"/>).</summary>
-    public SyncResult Sync(string issue, SyncStrategy strategy, bool stay, bool noFetch, string? baseBranch)
+    /// <summary>
+    /// Brings the latest base into the issue's branch inside its worktree (see <see cref="SyncEngine.Sync"/>), then, when
+    /// that changed its lockfiles or package manifests, installs its dependencies again with the worktree's install
+    /// command (setup.install, or the detected package manager; an unapproved repository command stops the sync before
+    /// it changes anything). <paramref name="noInstall"/> skips the install.
+    /// </summary>
+    public SyncResult Sync(string issue, SyncStrategy strategy, bool stay, bool noFetch, string? baseBranch, bool noInstall = false)
     {
         var w = Existing(issue);
-        return new SyncEngine(Config, _host).Sync(new SyncOptions
+        var layout = WorktreeLayout.Of(w);
+        var result = new SyncEngine(Config, _host).Sync(new SyncOptions
         {
             RepositoryRoot = Repo.MainRoot,
             Issue = w.Issue,
@@ -60,7 +69,29 @@ public sealed partial class WorktreeService
             Strategy = strategy,
             Stay = stay,
             NoFetch = noFetch,
-            TemplateValues = WorktreeLayout.Of(w).Tokens(Repo, w.Ports),
+            TemplateValues = layout.Tokens(Repo, w.Ports),
+            BeforeDependenciesChange = noInstall || InstallCommand(w.Path) is null || Config.Setup.Install is not { } configured
+                ? null
+                : () => new TrustStore().EnsureTrusted(Config, configured),
         });
+        if (noInstall || result.DependencyChanges.Count == 0 || result.Status is not (SyncStatus.Synced or SyncStatus.WouldSync)
+            || InstallCommand(w.Path) is not { } command)
+            return result;
+        var changed = MergeChecklist.Sample(result.DependencyChanges);
+        if (result.Status == SyncStatus.WouldSync)
+            return result with { Policies = [.. result.Policies, new MergePolicy("Install", $"would run '{command}' ({changed} changed on {result.Base})")] };
+
+        var record = _registry.Find(Repo.MainRoot, w.Issue) ?? new Record { Repository = Repo.MainRoot, Issue = w.Issue, Ports = w.Ports.ToDictionary() };
+        var installed = Install(layout, record, "Sync-IssueWorktree");
+        var log = LogPath(layout.Name, "install");
+        var policy = new MergePolicy("Install", $"'{command}' {(installed ? "ran" : "failed")} in {w.Path} because {changed} changed");
+        if (!installed)
+            return result with
+            {
+                Status = SyncStatus.InstallFailed, Policies = [.. result.Policies, policy], InstallLogPath = log,
+                Message = result.Message + $" Installing the changed dependencies ('{command}') failed: see {log}; the branch keeps the sync.",
+            };
+        if (record.State == WorktreeState.InstallFailed) _registry.SetState(Repo.MainRoot, w.Issue, WorktreeState.Ready);
+        return result with { Policies = [.. result.Policies, policy], InstallLogPath = log, Message = result.Message + $" Dependencies installed again ({changed} changed)." };
     }
 }

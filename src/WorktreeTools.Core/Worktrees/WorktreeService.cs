@@ -209,20 +209,20 @@ public sealed partial class WorktreeService
     private string? InstallCommand(string worktree) =>
         !Config.Setup.InstallEnabled ? null : Config.Setup.Install?.Text ?? PackageManager.Detect(worktree)?.InstallCommand;
 
-    /// <summary>Runs the install command; false (and state InstallFailed) when it fails.</summary>
-    private bool Install(WorktreeLayout layout, Record record)
+    /// <summary>Runs the install command; false (and state InstallFailed) when it fails. <paramref name="activity"/> names the progress.</summary>
+    private bool Install(WorktreeLayout layout, Record record, string activity = "New-IssueWorktree")
     {
         var command = InstallCommand(layout.Path);
         if (command is null) return true;
         if (Config.Setup.Install is { } configured) new TrustStore().EnsureTrusted(Config, configured);
         command = Template.Expand(command, layout.Tokens(Repo, record.Ports));
         var log = LogPath(layout.Name, "install");
-        _host.Progress(1, "New-IssueWorktree", $"{command} (log: {log})");
+        _host.Progress(1, activity, $"{command} (log: {log})");
         int exit;
         try
         {
             exit = ShellCommand.Run(command, layout.Path, IssueEnvironment(layout, record.Ports), log, _host.Cancellation,
-                line => _host.Progress(1, "New-IssueWorktree", $"{command}: {Truncate(line)}"));
+                line => _host.Progress(1, activity, $"{command}: {Truncate(line)}"));
         }
         catch (WorktreeToolsException ex) when (ex.ErrorId == "CommandStartFailed")
         {

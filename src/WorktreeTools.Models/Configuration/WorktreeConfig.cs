@@ -90,10 +90,20 @@ public sealed class LockfileSettings
 
 public sealed class MigrationSettings
 {
-    /// <summary>Folder of numbered migrations, relative to the repository root; null turns the policy off.</summary>
-    public string? Directory { get; init; }
-    /// <summary>File name pattern with a named group <c>n</c> holding the number.</summary>
-    public string Pattern { get; init; } = @"^(?<n>\d+)_(?<name>.+)\.sql$";
+    /// <summary>
+    /// <c>auto</c>: every folder that holds migrations (a name containing <c>migrat</c>, a Drizzle output folder);
+    /// <c>none</c> turns the policy off; else one folder, relative to the repository root.
+    /// </summary>
+    public string Directory { get; init; } = "auto";
+    /// <summary><c>auto</c> (from what the folder holds), <c>numbered</c>, <c>timestamp</c>, <c>prisma</c> or <c>drizzle</c>.</summary>
+    public string Kind { get; init; } = "auto";
+    /// <summary>The name of one migration (a file; a folder for prisma) with a named group <c>n</c> holding its number or timestamp; null: the kind's own.</summary>
+    public string? Pattern { get; init; }
+    /// <summary>
+    /// True: the migration tool applies an older pending migration (so only a version the base has is changed); false: it
+    /// only applies what is newer than the newest applied (so every new migration must follow the base's newest); null: by kind.
+    /// </summary>
+    public bool? OutOfOrder { get; init; }
 }
 
 public sealed class MergeSettings

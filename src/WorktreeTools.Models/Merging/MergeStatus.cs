@@ -34,4 +34,6 @@ public enum SyncStatus
     WouldSync,
     /// <summary>Dry run: the sync would stop on the conflicts listed in ConflictFiles.</summary>
     WouldConflict,
+    /// <summary>The issue branch now contains the latest base, but installing its changed dependencies failed: see InstallLogPath.</summary>
+    InstallFailed,
 }

@@ -23,7 +23,15 @@ public sealed record SyncResult
     public string? ConflictCommit { get; init; }
     /// <summary>True when the worktree was left mid-rebase or mid-merge for you to resolve (-Stay).</summary>
     public bool InProgress { get; init; }
+    /// <summary>Migrations, Lockfile and Install: what the policies did (with WhatIf: would do), and what they could not handle.</summary>
     public IReadOnlyList<MergePolicy> Policies { get; init; } = [];
+    /// <summary>
+    /// The lockfiles and package manifests that differ between <see cref="Before"/> and <see cref="After"/>, which is why
+    /// the dependencies were installed again (with WhatIf: the ones the base changed).
+    /// </summary>
+    public IReadOnlyList<string> DependencyChanges { get; init; } = [];
+    /// <summary>The log of the re-install, when one ran.</summary>
+    public string? InstallLogPath { get; init; }
     public string? BackupRef { get; init; }
     public string? LogPath { get; init; }
     public TimeSpan Duration { get; init; }

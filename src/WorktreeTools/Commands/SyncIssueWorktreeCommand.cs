@@ -25,9 +25,13 @@ public sealed class SyncIssueWorktreeCommand : IssuesCmdlet
     [Parameter]
     public SwitchParameter NoFetch { get; set; }
 
+    /// <summary>Do not install the dependencies again when the sync changed the lockfile or package manifests.</summary>
+    [Parameter]
+    public SwitchParameter NoInstall { get; set; }
+
     protected override void ProcessRecord()
     {
         foreach (var issue in Issue)
-            Try(() => WriteObject(Engine.Worktrees(RepositoryPath, Operation).Sync(issue, Strategy, Stay, NoFetch, From)), issue);
+            Try(() => WriteObject(Engine.Worktrees(RepositoryPath, Operation).Sync(issue, Strategy, Stay, NoFetch, From, NoInstall)), issue);
     }
 }

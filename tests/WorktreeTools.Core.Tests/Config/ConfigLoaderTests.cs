@@ -43,6 +43,8 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(d.Worktrees.Root, c.Worktrees.Root);
         Assert.Equal(d.Ports, c.Ports);
         Assert.Equal(d.Merge.Migrations.Pattern, c.Merge.Migrations.Pattern);
+        Assert.Equal((d.Merge.Migrations.Directory, d.Merge.Migrations.Kind, d.Merge.Migrations.OutOfOrder), (c.Merge.Migrations.Directory, c.Merge.Migrations.Kind, c.Merge.Migrations.OutOfOrder));
+        Assert.Equal(("auto", "auto", null, null), (d.Merge.Migrations.Directory, d.Merge.Migrations.Kind, d.Merge.Migrations.Pattern, d.Merge.Migrations.OutOfOrder));
         Assert.Equal(d.Merge.Lockfiles.Files, c.Merge.Lockfiles.Files);
         Assert.Null(c.Setup.Install);
         Assert.True(c.Setup.InstallEnabled);
@@ -84,6 +86,15 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Migration_settings_are_read()
+    {
+        var c = Load("merge:\n  migrations: { directory: db/migrate, kind: Timestamp, pattern: auto, outOfOrder: false }\n");
+        Assert.Equal(("db/migrate", "timestamp", null, false), (c.Merge.Migrations.Directory, c.Merge.Migrations.Kind, c.Merge.Migrations.Pattern, c.Merge.Migrations.OutOfOrder));
+        Assert.Equal(ConfigSource.Repository, c.SourceOf("merge.migrations.outOfOrder"));
+        Assert.True(Load("merge:\n  migrations: { outOfOrder: true, pattern: '^(?<n>\\d+)-(?<name>.+)\\.js$' }\n").Merge.Migrations.OutOfOrder);
+    }
+
+    [Fact]
     public void Auto_and_none_mean_detect_and_never()
     {
         var c = Load("setup: { install: none }\ndevServer: { command: auto }\n");
@@ -104,6 +115,10 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("devServer:\n  ready:\n    timeoutSec: 0\n", "ConfigBadRange", 3, 17, "devServer.ready.timeoutSec", "between 1 and 3600")]
     [InlineData("merge:\n  migrations:\n    pattern: '^(\\d+'\n", "ConfigBadRegex", 3, 14, "merge.migrations.pattern", "not a valid regular expression")]
     [InlineData("merge:\n  migrations:\n    pattern: '^\\d+_.+$'\n", "ConfigBadRegex", 3, 14, "merge.migrations.pattern", "(?<n>")]
+    [InlineData("merge:\n  migrations:\n    kind: flyway\n", "ConfigBadValue", 3, 11, "merge.migrations.kind", "auto, numbered, timestamp, prisma, drizzle")]
+    [InlineData("merge:\n  migrations:\n    outOfOrder: sometimes\n", "ConfigBadValue", 3, 17, "merge.migrations.outOfOrder", "auto, true, false")]
+    [InlineData("merge:\n  migrations:\n    directory: ../shared/migrations\n", "ConfigBadValue", 3, 16, "merge.migrations.directory", "inside the repository")]
+    [InlineData("merge:\n  migrations:\n    directory: /srv/migrations\n", "ConfigBadValue", 3, 16, "merge.migrations.directory", "inside the repository")]
     [InlineData("env:\n  replace:\n    - { pattern: '[', with: x }\n", "ConfigBadRegex", 3, 18, "env.replace[0].pattern", "regular expression")]
     [InlineData("worktrees:\n  branch: feature/{ticket}\n", "ConfigUnknownToken", 2, 11, "worktrees.branch", "{ticket}")]
     [InlineData("worktrees:\n  root: ../{issue}\n", "ConfigUnknownToken", 2, 9, "worktrees.root", "Tokens allowed here: {repo}")]

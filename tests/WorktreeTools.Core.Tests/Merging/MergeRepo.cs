@@ -54,6 +54,23 @@ internal sealed class MergeRepo : IDisposable
         return Repo.Commit(message, WorktreeOf(issue));
     }
 
+    /// <summary>One commit in the issue's worktree writing every (file, content), as a generator such as drizzle-kit does.</summary>
+    public string CommitFiles(string issue, string message, params (string File, string Content)[] files)
+    {
+        foreach (var (file, content) in files)
+        {
+            var full = Path.Combine(WorktreeOf(issue), file);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, content);
+        }
+        return Repo.Commit(message, WorktreeOf(issue));
+    }
+
+    /// <summary>The file names under <paramref name="folder"/> on a branch, sorted.</summary>
+    public List<string> Files(string folder, string branch = "main") =>
+        Git("ls-tree", "-r", "--name-only", branch, "--", folder + "/").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p[(folder.Length + 1)..]).Order(StringComparer.Ordinal).ToList();
+
     /// <summary>The workflow document's three parallel issues, each touching a different file (101 with two commits).</summary>
     public IssueToMerge[] ThreeIssues() =>
     [

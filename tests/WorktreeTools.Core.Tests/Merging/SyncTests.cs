@@ -151,6 +151,67 @@ public sealed class SyncTests
     [Theory]
     [InlineData(SyncStrategy.Rebase)]
     [InlineData(SyncStrategy.Merge)]
+    public void With_no_configuration_an_issue_is_never_left_with_two_migrations_of_one_number(SyncStrategy strategy)
+    {
+        using var repo = new MergeRepo();
+        var a = repo.Issue("101", ("migrations/0002_issue-101-changes.sql", "a\n"));
+        repo.Issue("102", ("migrations/0002_issue-102-changes.sql", "b\n"), ("migrations/0003_issue-102-more.sql", "c\n"));
+        repo.Engine().Merge(repo.Options(), a);
+
+        var result = Engine(repo).Sync(Options(repo, "102", strategy));
+
+        Assert.Equal(SyncStatus.Synced, result.Status);
+        Assert.Equal(["0001_initial.sql", "0002_issue-101-changes.sql", "0003_issue-102-changes.sql", "0004_issue-102-more.sql"],
+            repo.Files("migrations", "feature/issue-102"));
+        Assert.Equal("Migrations", Assert.Single(result.Policies).Name);
+        Assert.Equal("chore(issue-102): renumber migrations to follow main", repo.Git("log", "-1", "--format=%s", "feature/issue-102"));
+        Assert.Equal("", repo.Git("-C", repo.WorktreeOf("102"), "status", "--porcelain", "--untracked-files=all"));
+    }
+
+    [Fact]
+    public void A_dry_run_forecasts_the_migration_policy()
+    {
+        using var repo = new MergeRepo();
+        var a = repo.Issue("101", ("migrations/0002_add_index.sql", "a\n"));
+        repo.Issue("102", ("migrations/0002_add_index.sql", "b\n")); // the same name: a conflict only the policy resolves
+        repo.Engine().Merge(repo.Options(), a);
+
+        var result = Engine(repo, shouldProcess: false).Sync(Options(repo, "102", SyncStrategy.Merge));
+
+        Assert.Equal(SyncStatus.WouldSync, result.Status);
+        Assert.Empty(result.ConflictFiles);
+        var policy = Assert.Single(result.Policies);
+        Assert.StartsWith("would renumber 1 migration(s)", policy.Detail);
+        Assert.Equal([new FileRename("migrations/0002_add_index.sql", "migrations/0003_add_index.sql")], policy.Renames);
+
+        var real = Engine(repo).Sync(Options(repo, "102", SyncStrategy.Merge));
+        Assert.Equal(SyncStatus.Synced, real.Status);
+        Assert.Equal(policy.Renames, Assert.Single(real.Policies).Renames);
+    }
+
+    [Fact]
+    public void A_conflicted_sync_that_was_put_back_claims_no_policy()
+    {
+        using var repo = MergeRepo.WithLockfile();
+        var a = repo.IssueAddingDependency("201", "left-pad");
+        repo.Commit("201", "src/a.txt", "a1 by 201\na2\na3\n", "201 edits a");
+        repo.IssueAddingDependency("202", "right-pad");                 // its lockfile commit stops first: the policy resolves it
+        repo.Commit("202", "src/a.txt", "a1 by 202\na2\na3\n", "202 edits a"); // then this one stops for good
+        var merge = new MergeSettings { Lockfiles = repo.FakeRegenerate() };
+        repo.Engine(merge).Merge(repo.Options(), a);
+        var before = repo.Tip("feature/issue-202");
+
+        var result = Engine(repo, merge).Sync(Options(repo, "202"));
+
+        Assert.Equal(SyncStatus.Conflicted, result.Status);
+        Assert.Equal(["src/a.txt"], result.ConflictFiles);
+        Assert.Empty(result.Policies); // the regenerated lockfile went with the rest when the rebase was put back
+        Assert.Equal(before, repo.Tip("feature/issue-202"));
+    }
+
+    [Theory]
+    [InlineData(SyncStrategy.Rebase)]
+    [InlineData(SyncStrategy.Merge)]
     public void A_lockfile_conflict_is_regenerated_from_the_bases_lockfile(SyncStrategy strategy)
     {
         using var repo = MergeRepo.WithLockfile();
