@@ -317,6 +317,32 @@ public sealed class MigrationPolicyTests
         AssertDrizzleFolderHoldsBoth(repo);
     }
 
+    [Theory]
+    [InlineData(MergeStrategy.Merge)]
+    [InlineData(MergeStrategy.Rebase)]
+    public void A_lockfile_and_a_Drizzle_journal_conflicting_at_one_stop_are_both_resolved(MergeStrategy strategy)
+    {
+        var (repo, a, b) = DrizzleRepo();
+        using var _ = repo;
+        repo.Repo.Write("deps/react", "1\n");
+        repo.Repo.Write("pnpm-lock.yaml", "react\n");
+        repo.Repo.Commit("lockfile");
+        foreach (var (issue, dependency) in new[] { ("101", "left-pad"), ("102", "right-pad") })
+        {
+            repo.Git("-C", repo.WorktreeOf(issue), "rebase", "-q", "main");
+            // One commit with the migration, its journal entry and the dependency: one stop holds both conflicts.
+            repo.Git("-C", repo.WorktreeOf(issue), "reset", "-q", "--soft", "main");
+            repo.CommitFiles(issue, $"feat(issue-{issue}): migration and {dependency}", ("deps/" + dependency, "1\n"), ("pnpm-lock.yaml", $"react\n{dependency}\n"));
+        }
+
+        var results = repo.Engine(new MergeSettings { Lockfiles = repo.FakeRegenerate() }).Train(repo.Options(strategy), [a, b]);
+
+        Assert.Equal([MergeStatus.Merged, MergeStatus.Merged], results.Select(r => r.Status));
+        AssertDrizzleFolderHoldsBoth(repo);
+        Assert.Equal("left-pad\nreact\nright-pad\n", repo.Git("show", "main:pnpm-lock.yaml") + "\n");
+        Assert.Contains(results[1].Policies, p => p.Name == "Lockfile");
+    }
+
     [Fact]
     public void Schema_changes_both_sides_made_to_one_column_are_reported_not_handled()
     {
