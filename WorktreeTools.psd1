@@ -30,6 +30,7 @@
         'Remove-IssueWorktree'
         'Repair-IssueWorktree'
         'Restart-DevServer'
+        'Set-IssueAgentState'
         'Start-DevServer'
         'Start-IssueAgent'
         'Stop-DevServer'

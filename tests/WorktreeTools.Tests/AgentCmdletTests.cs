@@ -67,7 +67,7 @@ public sealed class AgentCmdletTests
         Assert.Equal(started.Select(r => r.Id), finished.Select(r => r.Id));
         foreach (var run in finished)
         {
-            Assert.True(run.State == ProcessState.Exited && run.ExitCode == 0,
+            Assert.True(run.ProcessState == ProcessState.Exited && run.ExitCode == 0,
                 $"{run}: exit {run.ExitCode}\n{string.Join("\n", repo.Run($"Get-IssueLog {run.Issue} -RunId {run.Id}").Output)}");
             var other = run.Issue == "201" ? "202" : "201";
             // Exactly one new commit on its own branch, touching only its own file ...
@@ -108,7 +108,7 @@ public sealed class AgentCmdletTests
             repo.Track(run.Pid);
             Assert.Equal(expected, run.Prompt);
             var done = Assert.Single(repo.Ok($"Wait-IssueAgent -Id {run.Id} -Timeout 60").Objects<AgentRun>());
-            Assert.True(done is { State: ProcessState.Exited, ExitCode: 0 },
+            Assert.True(done is { ProcessState: ProcessState.Exited, ExitCode: 0 },
                 $"{done} exit {done.ExitCode}\n{string.Join("\n", repo.Run($"Get-IssueLog {run.Issue} -RunId {run.Id}").Output)}");
             Assert.Equal(expected, File.ReadAllText(Path.Combine(repo.Tools, "prompt-201.txt"), Encoding.UTF8));
             Assert.Equal("1", File.ReadAllText(Path.Combine(repo.Tools, "argc-201.txt")).Trim());
@@ -153,16 +153,16 @@ public sealed class AgentCmdletTests
         var tree = Procs.TreeOf(run.Pid);
         Assert.True(tree.Count >= 3, string.Join(", ", tree));   // wrapper, the agent's shell, sleep
         Assert.Contains(tree, p => p.Pid == int.Parse(File.ReadAllText(childFile)));
-        Assert.Equal(ProcessState.Running, Assert.Single(repo.Ok("Get-IssueAgent 202").Objects<AgentRun>()).State);
+        Assert.Equal(ProcessState.Running, Assert.Single(repo.Ok("Get-IssueAgent 202").Objects<AgentRun>()).ProcessState);
         Assert.Equal(["AgentAlreadyRunning"], repo.Run("Start-IssueAgent 202 'again' -Agent $agent", Vars(("agent", Template(slow)))).ErrorIds);
         var timedOut = repo.Run("Wait-IssueAgent 202 -Timeout 1");
         Assert.Equal(["AgentWaitTimeout"], timedOut.ErrorIds);
         Assert.Empty(timedOut.Output);
 
         var stopped = Assert.Single(repo.Ok("Get-IssueAgent 202 | Stop-IssueAgent -PassThru").Objects<AgentRun>());
-        Assert.Equal((run.Id, ProcessState.Stopped), (stopped.Id, stopped.State));
+        Assert.Equal((run.Id, ProcessState.Stopped), (stopped.Id, stopped.ProcessState));
         Assert.All(tree, p => Assert.False(p.IsAlive, p.ToString()));
-        Assert.Equal(ProcessState.Stopped, Assert.Single(repo.Ok("Get-IssueAgent 202").Objects<AgentRun>()).State);
+        Assert.Equal(ProcessState.Stopped, Assert.Single(repo.Ok("Get-IssueAgent 202").Objects<AgentRun>()).ProcessState);
         Assert.Equal(["slow agent started on issue 202"], repo.Ok("Get-IssueLog 202 -Source Agent").Output.Select(o => o.ToString()).Where(l => !l.StartsWith('#')));
 
         // -Wait follows a run's log until the run ends.
@@ -170,7 +170,7 @@ public sealed class AgentCmdletTests
         repo.Track(chat.Pid);
         var followed = repo.Ok("Get-IssueLog 201 -Source Agent -Wait").Output.Select(o => o.ToString()).ToList();
         Assert.Equal(["step 1 of the plan", "step 2 of the plan", "step 3 of the plan"], followed.Where(l => l.StartsWith("step ")));
-        Assert.Equal(ProcessState.Exited, Assert.Single(repo.Ok("Get-IssueAgent 201").Objects<AgentRun>()).State);
+        Assert.Equal(ProcessState.Exited, Assert.Single(repo.Ok("Get-IssueAgent 201").Objects<AgentRun>()).ProcessState);
     }
 
     [LinuxFact]
@@ -247,5 +247,44 @@ public sealed class AgentCmdletTests
         Assert.Empty(repo.Ok("Get-IssueWorktree").Output);
         Assert.Empty(repo.Ok("Get-DevServer").Output);
         Assert.Empty(repo.Ok("Get-IssueAgent").Output);
+    }
+
+    [LinuxFact]
+    public void An_agent_reports_waiting_with_Set_IssueAgentState_and_every_listing_shows_it()
+    {
+        using var repo = new ProcessRepo("ports: { web: 13701-13799 }\n");
+        repo.NewWorktrees("401", "402");
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } d ? d : "dotnet";
+        // A real pwsh inside the agent, as a PowerShell hook would run it: the run comes from the environment.
+        var agent = repo.Tool("asks.sh", $$"""
+            #!/bin/sh
+            '{{dotnet}}' '{{PwshProcess.PwshDll}}' -NoProfile -NonInteractive -Command "Import-Module '{{TestEnvironment.ManifestPath}}'; Set-IssueAgentState Waiting 'which database?'" || exit 7
+            touch "$(dirname "$0")/asked-$ISSUE_ID"
+            while [ ! -e "$(dirname "$0")/go-$ISSUE_ID" ]; do sleep 0.1; done
+            """);
+        var slow = repo.Tool("slow.sh", SlowAgent);
+        foreach (var (issue, tool) in new[] { ("401", agent), ("402", slow) })
+            repo.Track(Assert.Single(repo.Ok($"Start-IssueAgent {issue} 'go' -Agent $agent", Vars(("agent", Template(tool)))).Objects<AgentRun>()).Pid);
+        Assert.True(Procs.Eventually(() => File.Exists(Path.Combine(repo.Tools, "asked-401")), 60),
+            string.Join("\n", repo.Run("Get-IssueLog 401 -Source Agent").Output));
+
+        var runs = repo.Ok("Get-IssueAgent").Objects<AgentRun>().ToDictionary(r => r.Issue);
+        Assert.Equal((AgentState.Waiting, "which database?", true), (runs["401"].State, runs["401"].StateMessage, runs["401"].StateReported));
+        Assert.Equal((AgentState.Working, false), (runs["402"].State, runs["402"].StateReported));
+        var waiting = repo.Ok("Get-IssueAgent | Where-Object State -eq Waiting").Objects<AgentRun>();
+        Assert.Equal(["401"], waiting.Select(r => r.Issue));
+        var worktrees = repo.Ok("Get-IssueWorktree").Objects<IssueWorktree>().ToDictionary(w => w.Issue);
+        Assert.Equal(("asks", AgentState.Waiting), (worktrees["401"].Agent, worktrees["401"].AgentState));
+        Assert.Equal(("slow", AgentState.Working), (worktrees["402"].Agent, worktrees["402"].AgentState));
+
+        // Outside an agent there is no run to report for; with -Id, a person can set it too.
+        Assert.Equal(["AgentRunNotFound"], repo.Run("Set-IssueAgentState Idle").ErrorIds);
+        var idle = Assert.Single(repo.Ok($"Set-IssueAgentState Idle -Id {runs["402"].Id} -PassThru").Objects<AgentRun>());
+        Assert.Equal(AgentState.Idle, idle.State);
+        Assert.Empty(repo.Ok($"Set-IssueAgentState Waiting -Id {runs["402"].Id} -WhatIf").Output);
+        Assert.Equal(AgentState.Idle, Assert.Single(repo.Ok("Get-IssueAgent 402").Objects<AgentRun>()).State);
+
+        File.WriteAllText(Path.Combine(repo.Tools, "go-401"), "");
+        Assert.Equal(AgentState.Done, Assert.Single(repo.Ok("Wait-IssueAgent 401 -Timeout 60").Objects<AgentRun>()).State);
     }
 }

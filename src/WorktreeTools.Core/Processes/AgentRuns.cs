@@ -5,14 +5,17 @@ using WorktreeTools.Processes;
 namespace WorktreeTools.Core.Processes;
 
 /// <summary>
-/// Coding-agent runs: a preset (amp, claude, codex) or custom command started detached in an issue's
-/// worktree with the prompt as one argument, logged, recorded per repository with the branch head at start,
-/// so that any session can list, wait for and stop runs and see the commits each one added.
+/// Coding-agent runs: a preset (amp, claude, codex) or custom command started detached (or attached to the
+/// terminal, interactive) in an issue's worktree with the prompt as one argument, logged, recorded per repository
+/// with the branch head at start, so that any session can list, wait for and stop runs, see the commits each one
+/// added, and see what each is doing (working, waiting for you, idle, done, failed: <see cref="AgentStates"/>).
 /// </summary>
 public static class AgentRuns
 {
     private const int ProgressId = 4102;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+    /// <summary>How long an interactive agent has to end by itself after Ctrl+C reached this session, before its tree is stopped.</summary>
+    private static readonly TimeSpan CtrlCGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>Starts <paramref name="agent"/> on <paramref name="prompt"/> for <paramref name="issue"/>; null when ShouldProcess declines.</summary>
     /// <param name="branch">The issue's branch, whose new commits the run reports.</param>
@@ -25,19 +28,24 @@ public static class AgentRuns
     /// <summary>
     /// As above, with the command already split into arguments: expand configuration tokens per argument
     /// (<see cref="AgentCommandLine.Map"/>) so that a value with spaces, such as a path, stays one argument.
+    /// With <paramref name="interactive"/>, the agent runs attached to this session's terminal (its questions get
+    /// answers; the prompt may be empty) and this returns when it ends; otherwise it runs detached, input closed.
+    /// The run gets <c>WORKTREE_AGENT_ID</c> and <c>WORKTREE_AGENT_STATE_FILE</c> to report its state (<see cref="AgentStates"/>).
     /// </summary>
     public static AgentRun? Start(string repoRoot, string issue, string workDir, string branch, AgentCommandLine command, string prompt,
-        IReadOnlyDictionary<string, string?>? env, IOperationHost host)
+        IReadOnlyDictionary<string, string?>? env, IOperationHost host, bool interactive = false)
     {
-        if (string.IsNullOrWhiteSpace(prompt))
+        if (!interactive && string.IsNullOrWhiteSpace(prompt))
             throw new WorktreeToolsException("PromptEmpty", ErrorKind.InvalidArgument, $"The prompt for issue {issue} is empty.", issue);
-        var (name, template) = command;
-        var argv = AgentCommand.Build(template, prompt);
+        if (interactive && prompt.Length > 0 && !command.Template.Any(a => a.Contains(AgentCommand.PromptToken, StringComparison.Ordinal)))
+            throw new WorktreeToolsException("AgentTakesNoPrompt", ErrorKind.InvalidArgument,
+                $"'{string.Join(' ', command.Template)}' takes no prompt on its command line: start it without -Prompt and type the prompt there.", command.Agent);
+        var argv = command.Arguments(prompt);
         var environment = IssueEnvironment.For(issue, workDir, env);
         var pathVariable = environment.FirstOrDefault(kv => kv.Key.Equals("PATH", StringComparison.OrdinalIgnoreCase)).Value;
         var program = Executables.Find(argv[0], workDir, pathVariable)
             ?? throw new WorktreeToolsException("AgentNotInstalled", ErrorKind.NotInstalled,
-                $"The agent program '{argv[0]}' ({name}) was not found on PATH.", argv[0],
+                $"The agent program '{argv[0]}' ({command.Agent}) was not found on PATH.", argv[0],
                 recommendedAction: "Install the agent, or set agent.command to a command template such as 'my-agent --prompt {prompt}'.");
         if (OperatingSystem.IsWindows() && Path.GetExtension(program).ToLowerInvariant() is ".cmd" or ".bat")
             throw new WorktreeToolsException("AgentCommandIsBatchFile", ErrorKind.InvalidArgument,
@@ -46,9 +54,11 @@ public static class AgentRuns
         var head = GitCli.Read(repoRoot, ["rev-parse", "--verify", "--quiet", $"refs/heads/{branch}^{{commit}}"], check: false);
         if (!head.Success)
             throw new WorktreeToolsException("BranchNotFound", ErrorKind.ObjectNotFound, $"The branch '{branch}' of issue {issue} does not exist in {repoRoot}.", branch);
-        if (!host.ShouldProcess($"issue {issue}", $"Start agent {name} in {workDir}")) return null;
+        if (!host.ShouldProcess($"issue {issue}", $"Start agent {command.Agent}{(interactive ? " in this terminal" : "")} in {workDir}")) return null;
 
         Directory.CreateDirectory(Artifacts.Folder(workDir));
+        Process? attached = null;
+        var template = string.Join(' ', command.Template);
         var record = ProcessRegistry.Open(repoRoot).Update(doc =>
         {
             if (doc.AgentRuns.FirstOrDefault(r => r.Issue == issue && r.Process.IsAlive()) is { } running)
@@ -56,22 +66,27 @@ public static class AgentRuns
                     $"Agent run {running.Id} ({running.Agent}) still works on issue {issue}; wait for it or stop it first.", running.Id);
             var id = Guid.NewGuid().ToString("N")[..8];
             var log = ProcessRegistry.LogPath(repoRoot, $"issue-{issue}-agent-{id}");
-            var started = DetachedProcess.Start(new LaunchRequest
+            environment[AgentStates.IdVariable] = id;
+            environment[AgentStates.FileVariable] = AgentStates.FileFor(log);
+            var request = new LaunchRequest
             {
                 Arguments = argv,
                 WorkingDirectory = workDir,
                 Environment = environment,
                 LogPath = log,
                 ExitFile = ProcessRegistry.ExitFile(log),
-                Display = $"{name} ({string.Join(' ', template)}) with a prompt of {prompt.Length} characters",
-            });
+                Display = $"{command.Agent} ({template}) with a prompt of {prompt.Length} characters",
+            };
+            Launched started;
+            if (interactive) (attached, started) = AttachedProcess.Start(request);
+            else started = DetachedProcess.Start(request);
             var record = new AgentRunRecord
             {
                 Id = id,
                 Issue = issue,
-                Agent = name,
+                Agent = command.Agent,
                 Process = started.Process,
-                Command = string.Join(' ', template),
+                Command = template,
                 Prompt = prompt,
                 Branch = branch,
                 BranchHeadAtStart = head.Output.Trim(),
@@ -79,13 +94,17 @@ public static class AgentRuns
                 LogPath = log,
                 LogStart = started.LogStart,
                 ExitFile = ProcessRegistry.ExitFile(log),
+                Interactive = interactive,
+                Terminal = interactive ? AttachedProcess.Terminal() : null,
                 StartedAt = DateTime.UtcNow,
             };
             doc.AgentRuns.Add(record);
             return record;
         });
-        host.Verbose($"Started agent run {record.Id} ({name}) for issue {issue} ({record.Process}); log {record.LogPath}.");
-        return View(repoRoot, record);
+        host.Verbose($"Started agent run {record.Id} ({command.Agent}) for issue {issue} ({record.Process}); log {record.LogPath}.");
+        if (attached is null) return View(repoRoot, record);
+        using (attached) AttachedProcess.Wait(attached, record.Process, record.ExitFile, CtrlCGrace, host.Cancellation);
+        return Get(repoRoot, id: record.Id).Single();
     }
 
     /// <summary>The recorded runs (of one issue, or one id, or all), oldest first, with their live state and commits.</summary>
@@ -130,6 +149,14 @@ public static class AgentRuns
         if (host.ShouldProcess($"issue {record.Issue}", $"Stop agent run {record.Id} ({record.Agent}, {record.Process})"))
             StopCore(repoRoot, record, timeout, host);
         return Get(repoRoot, id: record.Id).Single();
+    }
+
+    /// <summary>Records what the run (an id, or an issue's latest run) is doing, as its agent would; returns the run.</summary>
+    public static AgentRun Report(string repoRoot, string idOrIssue, AgentState state, string? message)
+    {
+        var record = Find(repoRoot, idOrIssue);
+        AgentStates.Write(AgentStates.FileFor(record.LogPath), state, message);
+        return View(repoRoot, record);
     }
 
     /// <summary>The last <paramref name="tail"/> lines of the run's log (an id, or an issue's latest run); with <paramref name="follow"/>, then new lines until it ends or <paramref name="cancel"/>.</summary>
@@ -188,6 +215,9 @@ public static class AgentRuns
     {
         var status = RunStatus.Of(r.Process, r.ExitFile, r.StoppedAt);
         var endedAt = status.State is ProcessState.Running ? null : r.EndedAt ?? status.EndedAt;
+        var lastOutput = AgentStates.LastWrite(r.Interactive ? r.Terminal : r.LogPath);
+        var report = AgentStates.Read(AgentStates.FileFor(r.LogPath));
+        var (state, message, changed, reported) = AgentStates.Of(status, report, r.Interactive, lastOutput, DateTime.UtcNow);
         return new AgentRun
         {
             Id = r.Id,
@@ -195,8 +225,14 @@ public static class AgentRuns
             RepositoryRoot = repoRoot,
             Agent = r.Agent,
             Pid = r.Process.Pid,
-            State = status.State,
+            State = state,
+            StateMessage = message,
+            StateChanged = changed,
+            StateReported = reported,
+            ProcessState = status.State,
             ExitCode = status.ExitCode,
+            Interactive = r.Interactive,
+            Terminal = r.Terminal,
             StartedAt = r.StartedAt,
             EndedAt = endedAt,
             Duration = (endedAt ?? DateTime.UtcNow) - r.StartedAt,

@@ -35,6 +35,14 @@ public static class DetachedProcess
 {
     public static Launched Start(LaunchRequest request)
     {
+        var logStart = Prepare(request);
+        var process = OperatingSystem.IsWindows() ? WindowsLauncher.Start(request) : UnixLauncher.Start(request, UnixLauncher.DefaultMode);
+        return new Launched(process, logStart);
+    }
+
+    /// <summary>Checks the request, clears the exit file and writes the log's header line; returns where the run's output starts in the log.</summary>
+    internal static long Prepare(LaunchRequest request, string? note = null)
+    {
         if ((request.ShellCommand is null) == (request.Arguments is null or { Count: 0 }))
             throw new ArgumentException("Give either a shell command or an argument list.", nameof(request));
         if (!Directory.Exists(request.WorkingDirectory))
@@ -44,11 +52,9 @@ public static class DetachedProcess
         Directory.CreateDirectory(Path.GetDirectoryName(request.ExitFile)!);
         File.Delete(request.ExitFile);
         File.AppendAllText(request.LogPath,
-            $"# {DateTime.Now:yyyy-MM-dd HH:mm:ss} in {request.WorkingDirectory}: {request.Display ?? request.ShellCommand ?? string.Join(' ', request.Arguments!)}\n",
+            $"# {DateTime.Now:yyyy-MM-dd HH:mm:ss} in {request.WorkingDirectory}: {request.Display ?? request.ShellCommand ?? string.Join(' ', request.Arguments!)}{note}\n",
             new UTF8Encoding(false));
-        var logStart = new FileInfo(request.LogPath).Length;
-        var process = OperatingSystem.IsWindows() ? WindowsLauncher.Start(request) : UnixLauncher.Start(request, UnixLauncher.DefaultMode);
-        return new Launched(process, logStart);
+        return new FileInfo(request.LogPath).Length;
     }
 
     /// <summary>The exit code the wrapper recorded, or null while it runs or when it was killed before recording one.</summary>

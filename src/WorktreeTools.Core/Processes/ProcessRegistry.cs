@@ -40,6 +40,10 @@ internal sealed class AgentRunRecord : RunRecord
     public string Prompt { get; set; } = "";
     public string Branch { get; set; } = "";
     public string BranchHeadAtStart { get; set; } = "";
+    /// <summary>Started attached to a terminal (Start-IssueAgent -Interactive).</summary>
+    public bool Interactive { get; set; }
+    /// <summary>That terminal's device (its write time shows when the agent last printed), when known.</summary>
+    public string? Terminal { get; set; }
     /// <summary>Filled the first time the run is seen finished: when it ended and what it committed.</summary>
     public DateTime? EndedAt { get; set; }
     public List<AgentCommitRecord>? Commits { get; set; }

@@ -58,7 +58,7 @@ public static class WorktreeProcesses
             doc.AgentRuns.RemoveAll(r => runs.Contains(r));
             return runs;
         });
-        foreach (var path in forgotten.SelectMany(r => new[] { r.LogPath, r.ExitFile, r.ExitFile + ".launch.json" }))
+        foreach (var path in forgotten.SelectMany(r => new[] { r.LogPath, r.ExitFile, r.ExitFile + ".launch.json", AgentStates.FileFor(r.LogPath) }))
         {
             try { File.Delete(path); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }

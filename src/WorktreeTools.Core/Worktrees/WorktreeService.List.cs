@@ -81,7 +81,8 @@ public sealed partial class WorktreeService
                 {
                     DevServer = server?.State.ToString(),
                     DevServerUrl = server?.IsRunning == true ? server.Url : null,
-                    Agent = agent is null ? null : $"{agent.Agent} {agent.State}",
+                    Agent = agent?.Agent,
+                    AgentState = agent?.State,
                 };
         }
 

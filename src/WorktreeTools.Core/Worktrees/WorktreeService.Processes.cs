@@ -58,7 +58,8 @@ public sealed partial class WorktreeService
     /// Starts an agent run in the issue's worktree: <paramref name="agent"/> (a preset or a template the user
     /// typed), else agent.command (approved), else the agent.default preset. The prompt is always one argument.
     /// </summary>
-    public AgentRun? StartAgent(string issue, string prompt, string? agent = null)
+    /// <param name="interactive">Run it attached to this session's terminal (the preset's interactive command; the prompt may be empty) and return when it ends.</param>
+    public AgentRun? StartAgent(string issue, string prompt, string? agent = null, bool interactive = false)
     {
         var w = Existing(issue);
         var chosen = agent ?? Trusted(Config.Agent.Command) ?? Config.Agent.Default;
@@ -66,9 +67,13 @@ public sealed partial class WorktreeService
         // for the agent engine to fill, as one argument.
         var tokens = WorktreeLayout.Of(w).Tokens(Repo, w.Ports);
         tokens["prompt"] = "{prompt}";
-        var command = AgentCommand.Resolve(chosen).Map(a => agent is null ? Template.Expand(a, tokens) : Template.ExpandKnown(a, tokens));
-        return AgentRuns.Start(Repo.MainRoot, w.Issue, w.Path, w.Branch, command, prompt, IssueEnvironment(w), _host);
+        var command = AgentCommand.Resolve(chosen, interactive).Map(a => agent is null ? Template.Expand(a, tokens) : Template.ExpandKnown(a, tokens));
+        return AgentRuns.Start(Repo.MainRoot, w.Issue, w.Path, w.Branch, command, prompt, IssueEnvironment(w), _host, interactive);
     }
+
+    /// <summary>Records what an agent run is doing (<see cref="AgentStates"/>): the run <paramref name="id"/> of this repository.</summary>
+    public AgentRun ReportAgentState(string id, AgentState state, string? message) =>
+        AgentRuns.Report(Repo.MainRoot, id, state, message);
 
     /// <summary>The whole text of a prompt file, or a PromptFileNotFound / PromptFileUnreadable error.</summary>
     public static string ReadPromptFile(string path)

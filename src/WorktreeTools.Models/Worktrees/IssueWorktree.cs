@@ -96,7 +96,10 @@ public sealed record IssueWorktree
     // Process state (filled when dev servers and agents are known).
     public string? DevServer { get; init; }
     public string? DevServerUrl { get; init; }
+    /// <summary>The agent of the issue's latest run (amp, claude, codex, ...), or null.</summary>
     public string? Agent { get; init; }
+    /// <summary>What that run is doing: Working, Waiting (for you), Idle, Done, Failed or Stopped; null without a run.</summary>
+    public Processes.AgentState? AgentState { get; init; }
 
     public override string ToString() => $"{Issue} ({Branch}) {Path}";
 }

@@ -31,7 +31,7 @@ public sealed class AgentRunTests : IDisposable
             new Dictionary<string, string?> { ["ARGV_OUT"] = output }, SilentHost.Instance)!;
         var done = AgentRuns.Wait(_repo.Root, run.Id, TimeSpan.FromSeconds(30), SilentHost.Instance);
 
-        Assert.Equal(ProcessState.Exited, done.State);
+        Assert.Equal(ProcessState.Exited, done.ProcessState);
         Assert.Equal("fake-agent", done.Agent);
         Assert.Equal(prompt, done.Prompt);
         Assert.Equal(Encoding.UTF8.GetBytes("--prompt\0" + prompt + "\0--fast\0"), File.ReadAllBytes(output));
@@ -73,12 +73,12 @@ public sealed class AgentRunTests : IDisposable
         var runs = issues.Select(i => AgentRuns.Start(_repo.Root, i, worktrees[i], $"feature/issue-{i}", $"{agent} {{prompt}}", $"Work on issue {i}",
             new Dictionary<string, string?> { ["SYNC"] = sync }, SilentHost.Instance)!).ToList();
         // The first agent cannot finish before the second has started; the second may already be done.
-        Assert.Equal(ProcessState.Running, runs[0].State);
+        Assert.Equal(ProcessState.Running, runs[0].ProcessState);
         var done = runs.Select(r => AgentRuns.Wait(_repo.Root, r.Id, TimeSpan.FromSeconds(60), SilentHost.Instance)).ToList();
 
         foreach (var (run, i) in done.Zip(issues))
         {
-            Assert.True(run.State == ProcessState.Exited, string.Join('\n', AgentRuns.ReadLog(_repo.Root, run.Id, 20, false, default)));
+            Assert.True(run.ProcessState == ProcessState.Exited, string.Join('\n', AgentRuns.ReadLog(_repo.Root, run.Id, 20, false, default)));
             Assert.Equal(0, run.ExitCode);
             var commit = Assert.Single(run.Commits);
             Assert.Equal($"agent: issue {i}", commit.Subject);
@@ -110,10 +110,10 @@ public sealed class AgentRunTests : IDisposable
 
         var stopped = AgentRuns.Stop(_repo.Root, "3", TimeSpan.FromSeconds(10), SilentHost.Instance);   // the issue's latest run
         Assert.Equal(run.Id, stopped.Id);
-        Assert.Equal(ProcessState.Stopped, stopped.State);
+        Assert.Equal(ProcessState.Stopped, stopped.ProcessState);
         Assert.NotNull(stopped.EndedAt);
         Assert.True(ProcessSandbox.AllGone(tree));
-        Assert.Equal(ProcessState.Stopped, AgentRuns.Wait(_repo.Root, run.Id, TimeSpan.Zero, SilentHost.Instance).State);
+        Assert.Equal(ProcessState.Stopped, AgentRuns.Wait(_repo.Root, run.Id, TimeSpan.Zero, SilentHost.Instance).ProcessState);
     }
 
     [LinuxFact]
@@ -125,7 +125,7 @@ public sealed class AgentRunTests : IDisposable
         Assert.StartsWith("# ", lines[0]);      // the header: when, where, what
         Assert.Equal(["step 1", "step 2", "step 3", "# exit code 4"], lines.Skip(1));
         var done = AgentRuns.Get(_repo.Root, "4").Single();
-        Assert.Equal(ProcessState.Crashed, done.State);
+        Assert.Equal(ProcessState.Crashed, done.ProcessState);
         Assert.Equal(4, done.ExitCode);
     }
 

@@ -41,7 +41,7 @@ public sealed class WorktreeProcessesTests : IDisposable
 
         Assert.Equal(ProcessState.Stopped, report.DevServer!.State);
         Assert.Equal(server.Pid, report.DevServer.Pid);
-        Assert.Equal(ProcessState.Stopped, Assert.Single(report.AgentRuns).State);
+        Assert.Equal(ProcessState.Stopped, Assert.Single(report.AgentRuns).ProcessState);
         Assert.Equal(run.Id, report.AgentRuns[0].Id);
         Assert.Contains(report.OtherProcesses, p => p.Identity.Pid == stray.Pid);
         Assert.False(stray.IsAlive());
