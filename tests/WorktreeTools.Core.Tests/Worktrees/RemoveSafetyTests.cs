@@ -127,7 +127,7 @@ public sealed class RemoveSafetyTests : IDisposable
 
         var outcome = f.Service.Remove("3", force: true, deleteBranch: true)!;
 
-        Assert.Equal(ProcessState.Stopped, AgentRuns.Get(f.Repo.Root, id: run.Id).SingleOrDefault()?.State ?? ProcessState.Stopped);
+        Assert.Equal(ProcessState.Stopped, AgentRuns.Get(f.Repo.Root, id: run.Id).SingleOrDefault()?.ProcessState ?? ProcessState.Stopped);
         var backup = outcome.BackupRef!;
         Assert.Contains("agent: work committed on SIGTERM", f.Repo.Git("log", "--format=%s", backup));
         Assert.Equal("finished on SIGTERM", f.Repo.Git("show", backup + ":result.txt"));
