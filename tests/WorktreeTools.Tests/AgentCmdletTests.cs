@@ -84,7 +84,7 @@ public sealed class AgentCmdletTests
 
         var listed = repo.Ok("Get-IssueAgent").Objects<AgentRun>().ToList();
         Assert.Equal(finished.Select(r => (r.Id, r.State, r.Commits.Count)), listed.Select(r => (r.Id, r.State, r.Commits.Count)));
-        Assert.Equal(["agent Exited", "agent Exited"], repo.Ok("Get-IssueWorktree").Objects<IssueWorktree>().Select(w => w.Agent));
+        Assert.Equal([("agent", AgentState.Done), ("agent", AgentState.Done)], repo.Ok("Get-IssueWorktree").Objects<IssueWorktree>().Select(w => (w.Agent, w.AgentState)));
 
         var log = repo.Ok("Get-IssueLog 201 -Source Agent").Output.Select(o => o.ToString()).ToList();
         Assert.Matches(@"^agent working on issue 201 \(pid \d+\)\nagent done$", string.Join("\n", log.Where(l => l.StartsWith("agent "))));
