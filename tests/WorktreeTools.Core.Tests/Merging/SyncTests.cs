@@ -169,6 +169,27 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public void A_failure_after_the_rebase_puts_the_branch_and_its_files_back()
+    {
+        using var repo = new MergeRepo();
+        var a = repo.Issue("101", ("migrations/0002_a.sql", "a\n"));
+        repo.Issue("102", ("migrations/0002_b.sql", "b\n"));
+        repo.Engine().Merge(repo.Options(), a);
+        var before = MergeRepo.Snapshot(repo.WorktreeOf("102"));
+        // A commit-msg hook that refuses the renumbering commit: the sync fails after the rebase went through.
+        var hook = Path.Combine(repo.Root, ".git", "hooks", "commit-msg");
+        File.WriteAllText(hook, "#!/bin/sh\ngrep -q renumber \"$1\" && { echo 'no renumbering here' >&2; exit 1; }\nexit 0\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var ex = Assert.Throws<WorktreeToolsException>(() => Engine(repo).Sync(Options(repo, "102")));
+
+        Assert.Equal("GitCommandFailed", ex.ErrorId);
+        Assert.Contains("no renumbering here", ex.Message);
+        var after = MergeRepo.Snapshot(repo.WorktreeOf("102"));
+        Assert.Equal((before.Head, before.Index, before.Status, before.Files), (after.Head, after.Index, after.Status, after.Files));
+    }
+
+    [Fact]
     public void A_dry_run_forecasts_the_migration_policy()
     {
         using var repo = new MergeRepo();

@@ -69,18 +69,16 @@ internal sealed partial class MigrationPolicy
     {
         if (!Enabled) return MigrationPlan.Empty;
         var added = TreeFiles.Added(dir, incomingFrom, incomingTo);
-        var candidates = Candidates(added);
-        if (candidates.Count == 0) return MigrationPlan.Empty;
-        var baseFiles = TreeFiles.List(dir, baseTip, candidates);
+        var (folders, baseFiles) = Folders(dir, baseTip, Candidates(added));
+        if (folders.Count == 0) return MigrationPlan.Empty;
         var builder = new PlanBuilder(baseFiles.ToDictionary(f => f.Path, StringComparer.Ordinal));
         var context = new PlanContext(dir, baseTip, incomingFrom, incomingTo, baseName ?? baseTip[..Math.Min(10, baseTip.Length)], builder);
-        foreach (var folder in candidates)
+        foreach (var folder in folders)
         {
             var prefix = folder + "/";
             var onBase = baseFiles.Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
             var incoming = added.Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
             var kind = _kind ?? Detect(folder, onBase);
-            if (_directory is null && kind != MigrationKind.Drizzle && !folder.Split('/')[^1].Contains("migrat", StringComparison.OrdinalIgnoreCase)) continue;
             if (kind == MigrationKind.Drizzle) DrizzleJournal.Plan(context, folder, onBase, incoming);
             else Sequence(context, folder, kind, onBase, incoming);
         }
@@ -124,6 +122,24 @@ internal sealed partial class MigrationPolicy
             if (parts.Length >= 3 && parts[^2] == "meta" && StartsWithDigit(parts[^1])) folders.Add(string.Join('/', parts[..^2]));
         }
         return folders.ToList();
+    }
+
+    /// <summary>
+    /// The candidates that are migration folders, with the base's files in them: the configured folder; or (auto) a
+    /// folder whose name contains "migrat", or any folder that holds a Drizzle journal. Other folders are only probed
+    /// for the journal, so a folder of numbered files that are no migrations costs nothing and is never touched.
+    /// </summary>
+    private (List<string> Folders, List<TreeFile> OnBase) Folders(string dir, string baseTip, List<string> candidates)
+    {
+        if (candidates.Count == 0) return ([], []);
+        var named = _directory is not null ? candidates
+            : candidates.Where(c => c.Split('/')[^1].Contains("migrat", StringComparison.OrdinalIgnoreCase)).ToList();
+        var others = candidates.Except(named).ToList();
+        var onBase = TreeFiles.List(dir, baseTip, [.. named.Select(f => f + "/"), .. others.Select(f => $"{f}/{Journal}")]);
+        var drizzle = others.Where(f => onBase.Any(b => b.Path == $"{f}/{Journal}")).ToList();
+        if (drizzle.Count > 0) onBase = [.. onBase.Where(b => !drizzle.Any(f => b.Path.StartsWith(f + "/", StringComparison.Ordinal))),
+            .. TreeFiles.List(dir, baseTip, drizzle.Select(f => f + "/").ToList())];
+        return ([.. named, .. drizzle], onBase);
     }
 
     private static bool StartsWithDigit(string name) => name.Length > 0 && char.IsAsciiDigit(name[0]);

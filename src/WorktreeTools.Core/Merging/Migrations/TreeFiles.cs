@@ -12,11 +12,11 @@ internal sealed record TreeFile(string Path, string Mode, string Blob)
 /// <summary>The few reads (and the one blob write) the migration policy needs, from commits alone: no worktree involved.</summary>
 internal static class TreeFiles
 {
-    /// <summary>The files under <paramref name="folders"/> in <paramref name="commit"/>.</summary>
-    public static List<TreeFile> List(string dir, string commit, IReadOnlyCollection<string> folders)
+    /// <summary>The files of <paramref name="commit"/> that <paramref name="pathspecs"/> name (a folder as <c>folder/</c>).</summary>
+    public static List<TreeFile> List(string dir, string commit, IReadOnlyCollection<string> pathspecs)
     {
-        if (folders.Count == 0) return [];
-        var output = GitCli.Read(dir, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", .. folders.Select(f => f + "/")]).Output;
+        if (pathspecs.Count == 0) return [];
+        var output = GitCli.Read(dir, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", .. pathspecs]).Output;
         return GitQueries.SplitZ(output).Select(line =>
         {
             var tab = line.IndexOf('\t');
