@@ -84,9 +84,10 @@ public sealed class MergeCmdletTests
         ps.Run("Merge-IssueWorktree 101 -NoTest");
         var main = repo.Git("rev-parse", "main");
 
-        // A dry run is the train it forecasts: after a conflict the rest would be skipped, unless -ContinueOnError.
-        Assert.Equal([MergeStatus.WouldConflict, MergeStatus.Skipped],
-            ps.Run("102, 103 | Merge-IssueWorktree -NoTest -WhatIf").Objects<MergeResult>().Select(x => x.Status));
+        // A dry run forecasts every issue, past a forecast conflict, and says where the real run would stop without -ContinueOnError.
+        var dry = ps.Run("102, 103 | Merge-IssueWorktree -NoTest -WhatIf").Objects<MergeResult>().ToList();
+        Assert.Equal([MergeStatus.WouldConflict, MergeStatus.WouldMerge], dry.Select(x => x.Status));
+        Assert.Contains("stops at issue 102's conflict", dry[1].Message);
         var r = ps.Run("102, 103 | Merge-IssueWorktree -NoTest -WhatIf -ContinueOnError");
         Assert.Empty(r.Errors);
         var results = r.Objects<MergeResult>().ToList();

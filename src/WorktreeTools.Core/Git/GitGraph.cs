@@ -89,6 +89,51 @@ public sealed class GitGraph : IDisposable
         }
     }
 
+    /// <summary>The best common ancestor of two commits, or null when they share no history.</summary>
+    public string? MergeBase(string a, string b) =>
+        Lookup(a) is { } x && Lookup(b) is { } y ? _repo.ObjectDatabase.FindMergeBase(x, y)?.Sha : null;
+
+    /// <summary>The mode (octal, as git prints it) and object id of <paramref name="path"/> in a commit's tree, or null.</summary>
+    public (string Mode, string Id)? Entry(string commit, string path) =>
+        Lookup(commit)?[path] is { } e ? (Convert.ToString((int)e.Mode, 8).PadLeft(6, '0'), e.Target.Sha) : null;
+
+    /// <summary>The raw contents of a blob.</summary>
+    public byte[] Blob(string id)
+    {
+        using var stream = _repo.Lookup<Blob>(id).GetContentStream();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    /// <summary>
+    /// Every <c>.gitattributes</c> file in the tree of <paramref name="commit"/> (path → blob id). Trees are
+    /// immutable, so each subtree's answer is remembered: branches that share most of their tree cost little.
+    /// </summary>
+    public IReadOnlyList<(string Path, string Blob)> AttributeFiles(string commit) =>
+        Lookup(commit) is { } c ? AttributeFiles(c.Tree) : [];
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ObjectId, (string Path, string Blob)[]> AttributeCache = new();
+
+    private static (string Path, string Blob)[] AttributeFiles(Tree tree)
+    {
+        if (AttributeCache.TryGetValue(tree.Id, out var known)) return known;
+        var found = new List<(string, string)>();
+        foreach (var entry in tree)
+        {
+            if (entry.TargetType == TreeEntryTargetType.Tree)
+                found.AddRange(AttributeFiles((Tree)entry.Target).Select(f => (entry.Name + "/" + f.Path, f.Blob)));
+            else if (entry.TargetType == TreeEntryTargetType.Blob && entry.Name == ".gitattributes")
+                found.Add((entry.Name, entry.Target.Sha));
+        }
+        var result = found.Count == 0 ? [] : found.ToArray();
+        AttributeCache[tree.Id] = result;
+        return result;
+    }
+
+    /// <summary>The folder git keeps this repository (or worktree) in.</summary>
+    public string GitDirectory => _repo.Info.Path;
+
     private Commit? Lookup(string name)
     {
         try

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using WorktreeTools.Configuration;
 using WorktreeTools.Core.Config;
 using WorktreeTools.Core.Git;
+using WorktreeTools.Core.Merging.Forecast;
 using WorktreeTools.Core.Merging.Migrations;
 using WorktreeTools.Merging;
 
@@ -16,7 +17,7 @@ namespace WorktreeTools.Core.Merging;
 /// </summary>
 internal sealed partial class IssueMerge(
     WorktreeConfig config, IOperationHost host, TrustStore trust, MergeSession session, MergeOptions options,
-    IssueToMerge issue, MergeStrategy strategy, string baseName)
+    IssueToMerge issue, MergeStrategy strategy, string baseName, TrainForecast forecast)
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<MergePolicy> _policies = [];
@@ -33,14 +34,14 @@ internal sealed partial class IssueMerge(
         var dryRun = !host.ShouldProcess($"{issue.Branch} -> {baseName}", $"Merge issue {issue.Issue} ({strategy})");
         var baseState = RemoteBase.ReadForMerge(_root, baseName, c.BaseCheckout, c.Remote, fetch: !dryRun && !options.NoFetch);
         _baseBefore = baseState.Local;
-        var onto = baseState.Newest;
+        var onto = dryRun ? forecast.Onto(baseState.Newest) : baseState.Newest;
         if (baseState.Note is not null) host.Verbose(baseState.Note);
 
         var picks = strategy == MergeStrategy.CherryPick ? ResolvePicks(onto, c.BranchTip) : [];
         var incoming = strategy == MergeStrategy.CherryPick ? GitQueries.Describe(_root, picks) : GitQueries.Commits(_root, onto + ".." + c.BranchTip);
         if (incoming.Count == 0)
             return Result(MergeStatus.UpToDate, _baseBefore, $"'{baseName}' already contains everything on '{issue.Branch}'.");
-        if (dryRun) return Forecast(onto, c.BranchTip, incoming, c.Test, baseState.Note);
+        if (dryRun) return Forecast(baseState.Newest, onto, c.BranchTip, incoming, c.Test, baseState.Note);
 
         phase("building the merge");
         var runner = MergeCommandRunner.For(config, _root, "merge", issue.Issue, issue.Branch, baseName, issue.TemplateValues, host.Cancellation);
@@ -143,26 +144,24 @@ internal sealed partial class IssueMerge(
         };
     }
 
-    private MergeResult Forecast(string onto, string branchTip, IReadOnlyList<MergeCommit> incoming, MergeCommand? test, string? baseNote)
+    private MergeResult Forecast(string realBase, string onto, string branchTip, IReadOnlyList<MergeCommit> incoming, MergeCommand? test, string? baseNote)
     {
-        var conflicts = MergeForecast.Run(_root, [(onto, branchTip)])[0].ConflictFiles.Order(StringComparer.Ordinal).ToList();
-        var migrations = new MigrationPolicy(config.Merge.Migrations).Plan(_root, onto, GitQueries.MergeBase(_root, onto, branchTip) ?? onto, branchTip, baseName);
-        conflicts.RemoveAll(migrations.Covers);
-        _policies.AddRange(migrations.Policies(forecast: true));
-        if (LockfilePolicy.OnlyLockfiles(config.Merge.Lockfiles, conflicts))
-        {
-            _policies.Add(new MergePolicy("Lockfile", $"{string.Join(", ", conflicts)}: would take {baseName}'s and regenerate"));
-            conflicts.Clear();
-        }
-        var would = conflicts.Count == 0 ? MergeStatus.WouldMerge : MergeStatus.WouldConflict;
-        var message = (would == MergeStatus.WouldMerge
-                          ? $"Would merge {incoming.Count} commit(s) of '{issue.Branch}' into '{baseName}' ({strategy})"
-                          : $"Would stop on conflicts in {MergeChecklist.Sample(conflicts)}")
+        var stopsAt = options.ContinueOnError ? null : forecast.FirstConflict;
+        var f = forecast.Next(issue.Issue, realBase, branchTip, strategy);
+        _policies.AddRange(f.Policies);
+        var message = f.Status switch
+                      {
+                          MergeStatus.WouldMerge => $"Would merge {incoming.Count} commit(s) of '{issue.Branch}' into '{baseName}' ({strategy})",
+                          MergeStatus.UpToDate => $"'{baseName}' would already contain the changes of '{issue.Branch}'",
+                          _ => $"Would stop on conflicts in {MergeChecklist.Sample(f.ConflictFiles)}" + (f.Detail is null ? "" : $" ({f.Detail})"),
+                      }
+                      + (onto == realBase ? "" : ", after the issues forecast before it in this train")
                       + (baseNote is null ? "" : $"; {baseNote}")
-                      + (test is null || would == MergeStatus.WouldConflict ? "" : $"; the test gate '{test}' would run first")
+                      + (test is null || f.Status != MergeStatus.WouldMerge ? "" : $"; the test gate '{test}' would run first")
                       + (strategy is MergeStrategy.Rebase or MergeStrategy.CherryPick ? " (forecast of the combined change; a commit-by-commit replay can stop elsewhere)" : "")
+                      + (stopsAt is null ? "" : $"; without ContinueOnError the real run stops at issue {stopsAt}'s conflict and skips this one")
                       + ". Nothing was changed.";
-        return Result(would, _baseBefore, message) with { Commits = incoming, ConflictFiles = conflicts };
+        return Result(f.Status, _baseBefore, message) with { Commits = incoming, ConflictFiles = f.ConflictFiles };
     }
 
     private MergeResult Conflicted(DriveOutcome drive, MergeCommandRunner runner)

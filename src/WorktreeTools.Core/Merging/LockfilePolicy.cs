@@ -33,18 +33,13 @@ internal sealed class LockfilePolicy(LockfileSettings settings, Func<MergeComman
         var stage = side == BaseSide.Ours ? "2" : "3";
         var stages = GitCli.Read(worktree, ["ls-files", "-u", "-z", "--", .. conflicts]).Output.Split('\0', StringSplitOptions.RemoveEmptyEntries);
         var withBase = stages.Select(s => s.Split('\t', 2)).Where(p => p.Length == 2 && p[0].Split(' ')[2] == stage).Select(p => p[1]).ToHashSet();
-        if (!conflicts.All(withBase.Contains))
-            return Failure($"{string.Join(", ", conflicts.Where(c => !withBase.Contains(c)))} was deleted on {baseName}; the lockfile policy only regenerates lockfiles both sides have.");
+        if (Obstacle(conflicts, withBase, regenerateConfigured: settings.Regenerate is not null, baseName) is { } why) return Failure(why);
 
         var runs = new List<(MergeCommand Command, string Dir)>();
         if (configuredRegenerate() is { } configured) runs.Add((configured, worktree));
         else
             foreach (var lockfile in conflicts)
-            {
-                if (PackageManager.ForLockfile(lockfile) is not { } manager)
-                    return Failure($"No regenerate command is configured for {lockfile} (merge.lockfiles.regenerate).");
-                runs.Add((MergeCommand.Explicit("merge.lockfiles.regenerate", manager.InstallCommand), Path.GetDirectoryName(Path.Combine(worktree, lockfile))!));
-            }
+                runs.Add((MergeCommand.Explicit("merge.lockfiles.regenerate", PackageManager.ForLockfile(lockfile)!.InstallCommand), Path.GetDirectoryName(Path.Combine(worktree, lockfile))!));
 
         GitCli.Run(worktree, ["checkout", side == BaseSide.Ours ? "--ours" : "--theirs", "--", .. conflicts]);
         foreach (var (command, dir) in runs)
@@ -55,6 +50,19 @@ internal sealed class LockfilePolicy(LockfileSettings settings, Func<MergeComman
         GitCli.Run(worktree, ["add", "--", .. conflicts]);
         var detail = $"{string.Join(", ", conflicts)}: took {baseName}'s and regenerated with '{string.Join("', '", runs.Select(r => r.Command.Text).Distinct())}'";
         return new LockfileResolution(true, new MergePolicy("Lockfile", detail), null);
+    }
+
+    /// <summary>
+    /// Why the policy cannot take these lockfile conflicts, or null when it can: a lockfile the base deleted
+    /// (<paramref name="withBase"/> lists those the base side has), or one no command regenerates. Also what a forecast asks.
+    /// </summary>
+    public static string? Obstacle(IReadOnlyCollection<string> conflicts, IReadOnlySet<string> withBase, bool regenerateConfigured, string baseName)
+    {
+        if (conflicts.Where(c => !withBase.Contains(c)).ToList() is { Count: > 0 } deleted)
+            return $"{string.Join(", ", deleted)} was deleted on {baseName}; the lockfile policy only regenerates lockfiles both sides have.";
+        if (!regenerateConfigured && conflicts.FirstOrDefault(c => PackageManager.ForLockfile(c) is null) is { } unknown)
+            return $"No regenerate command is configured for {unknown} (merge.lockfiles.regenerate).";
+        return null;
     }
 
     private static LockfileResolution Failure(string why) => new(false, null, why);

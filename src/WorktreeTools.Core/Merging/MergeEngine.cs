@@ -1,6 +1,7 @@
 using WorktreeTools.Configuration;
 using WorktreeTools.Core.Config;
 using WorktreeTools.Core.Git;
+using WorktreeTools.Core.Merging.Forecast;
 using WorktreeTools.Merging;
 
 namespace WorktreeTools.Core.Merging;
@@ -28,9 +29,9 @@ public sealed class MergeEngine
     public MergeResult Merge(MergeOptions options, IssueToMerge issue) => Train(options, [issue])[0];
 
     /// <summary>
-    /// Merges <paramref name="issues"/> in order. A failing issue (Conflicted, TestFailed, PushRejected, WouldConflict,
-    /// or an error) stops the train — the rest are reported as Skipped — unless <see cref="MergeOptions.ContinueOnError"/>
-    /// ejects it and goes on. Each result is also passed to <paramref name="onResult"/> as soon as it is known; errors go
+    /// Merges <paramref name="issues"/> in order. A failing issue (Conflicted, TestFailed, PushRejected, or an error)
+    /// stops the train — the rest are reported as Skipped — unless <see cref="MergeOptions.ContinueOnError"/> ejects it and
+    /// goes on. A dry run (ShouldProcess declined) forecasts each issue on top of the forecasts before it (<see cref="TrainForecast"/>). Each result is also passed to <paramref name="onResult"/> as soon as it is known; errors go
     /// to <paramref name="onError"/> (without it they are thrown, ending the train).
     /// </summary>
     public IReadOnlyList<MergeResult> Train(MergeOptions options, IReadOnlyList<IssueToMerge> issues,
@@ -43,7 +44,8 @@ public sealed class MergeEngine
         var activity = $"Merging {issues.Count} issue(s) into {baseName} ({strategy})";
         var results = new List<MergeResult>();
         string? failed = null;
-        using var session = MergeSession.Open(root, options.LockTimeout, _host);
+        using var session = MergeSession.Open(root, options.LockTimeout, _host, lazy: true);
+        using var forecast = new TrainForecast(root, _config.Merge, baseName);
         try
         {
             for (var i = 0; i < issues.Count; i++)
@@ -64,7 +66,7 @@ public sealed class MergeEngine
                 {
                     try
                     {
-                        result = new IssueMerge(_config, _host, _trust, session, options, issue, strategy, baseName).Run(Phase);
+                        result = new IssueMerge(_config, _host, _trust, session, options, issue, strategy, baseName, forecast).Run(Phase);
                     }
                     catch (WorktreeToolsException ex) when (onError is not null)
                     {
@@ -72,7 +74,8 @@ public sealed class MergeEngine
                         if (!options.ContinueOnError) failed = issue.Issue;
                         continue;
                     }
-                    if (!result.Succeeded && !options.ContinueOnError) failed = issue.Issue;
+                    // A dry run goes on past a forecast conflict, as the real run does with ContinueOnError (and says where it would stop).
+                    if (!result.Succeeded && result.Status != MergeStatus.WouldConflict && !options.ContinueOnError) failed = issue.Issue;
                 }
                 result = result with { RepositoryRoot = root };
                 results.Add(result);

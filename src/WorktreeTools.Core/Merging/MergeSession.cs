@@ -9,14 +9,15 @@ namespace WorktreeTools.Core.Merging;
 /// </summary>
 internal sealed class MergeSession : IDisposable
 {
-    private readonly FileLock _lock;
+    private readonly TimeSpan _timeout;
     private readonly IOperationHost _host;
+    private FileLock? _lock;
     private StagingWorktree? _staging;
 
-    private MergeSession(string root, FileLock fileLock, IOperationHost host)
+    private MergeSession(string root, TimeSpan timeout, IOperationHost host)
     {
         Root = root;
-        _lock = fileLock;
+        _timeout = timeout;
         _host = host;
     }
 
@@ -24,21 +25,32 @@ internal sealed class MergeSession : IDisposable
 
     public static string LockPath(string root) => Path.Combine(ToolPaths.RepositoryStateDirectory(root), "merge.lock");
 
-    public static MergeSession Open(string root, TimeSpan timeout, IOperationHost host)
+    /// <summary>
+    /// Opens a session, taking the lock now, or (<paramref name="lazy"/>) only when the staging worktree is first needed:
+    /// a dry run that never builds anything then writes nothing, not even the lock file.
+    /// </summary>
+    public static MergeSession Open(string root, TimeSpan timeout, IOperationHost host, bool lazy = false)
     {
-        FileLock fileLock;
-        try { fileLock = FileLock.Acquire(LockPath(root), timeout); }
+        var session = new MergeSession(root, timeout, host);
+        if (!lazy) session.Lock();
+        return session;
+    }
+
+    private void Lock()
+    {
+        if (_lock is not null) return;
+        try { _lock = FileLock.Acquire(LockPath(Root), _timeout); }
         catch (WorktreeToolsException ex) when (ex.ErrorId == "StateLockTimeout")
         {
             throw new WorktreeToolsException("MergeInProgress", ErrorKind.ResourceBusy,
-                $"Another merge or sync of {root} is running (it holds {LockPath(root)}). Try again when it has finished.", root, ex);
+                $"Another merge or sync of {Root} is running (it holds {LockPath(Root)}). Try again when it has finished.", Root, ex);
         }
-        return new MergeSession(root, fileLock, host);
     }
 
-    /// <summary>The staging worktree with <paramref name="commit"/> checked out, opened on first use.</summary>
+    /// <summary>The staging worktree with <paramref name="commit"/> checked out, opened on first use (under the lock).</summary>
     public StagingWorktree Staging(string commit)
     {
+        Lock();
         if (_staging is null) _staging = StagingWorktree.Open(Root, commit);
         else _staging.Checkout(commit);
         return _staging;
@@ -51,6 +63,6 @@ internal sealed class MergeSession : IDisposable
         {
             _host.Warning($"Could not clean the merge staging worktree (the next merge will): {ex.Message}");
         }
-        finally { _lock.Dispose(); }
+        finally { _lock?.Dispose(); }
     }
 }

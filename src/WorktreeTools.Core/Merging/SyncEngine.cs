@@ -3,6 +3,7 @@ using System.Globalization;
 using WorktreeTools.Configuration;
 using WorktreeTools.Core.Config;
 using WorktreeTools.Core.Git;
+using WorktreeTools.Core.Merging.Forecast;
 using WorktreeTools.Core.Merging.Migrations;
 using WorktreeTools.Merging;
 

@@ -40,17 +40,69 @@ public sealed class MergeDryRunTests
     }
 
     [Fact]
-    public void A_dry_run_without_ContinueOnError_skips_what_follows_a_forecast_conflict()
+    public void A_dry_run_goes_on_past_a_forecast_conflict_and_says_where_the_real_run_would_stop()
     {
+        // Found: -WhatIf stopped at the first forecast conflict and reported every later issue Skipped.
         using var repo = new MergeRepo();
         var a = repo.Issue("101", ("src/a.txt", "a1 by 101\na2\na3\n"));
-        repo.Git("commit", "-q", "--allow-empty", "-m", "move main");
         repo.Repo.Write("src/a.txt", "a1 on main\na2\na3\n");
         repo.Repo.Commit("main edits a");
         var b = repo.Issue("102", ("src/b.txt", "b\n"));
 
         var results = repo.Engine(host: new TestHost(shouldProcess: false)).Train(repo.Options(), [a, b]);
 
-        Assert.Equal([MergeStatus.WouldConflict, MergeStatus.Skipped], results.Select(r => r.Status));
+        Assert.Equal([MergeStatus.WouldConflict, MergeStatus.WouldMerge], results.Select(r => r.Status));
+        Assert.Contains("without ContinueOnError the real run stops at issue 101's conflict", results[1].Message);
+        Assert.Equal([MergeStatus.Conflicted, MergeStatus.Merged],
+            repo.Engine().Train(repo.Options() with { ContinueOnError = true }, [a, b]).Select(r => r.Status));
+    }
+
+    [Fact]
+    public void Each_issue_is_forecast_on_top_of_the_ones_before_it()
+    {
+        // Found: 501 and 502 both change line 2 of a.txt; -WhatIf said WouldMerge twice, the real train Conflicted 502.
+        using var repo = new MergeRepo();
+        var a = repo.Issue("501", ("src/a.txt", "a1\na2 by 501\na3\n"));
+        var b = repo.Issue("502", ("src/a.txt", "a1\na2 by 502\na3\n"));
+        var c = repo.Issue("503", ("src/b.txt", "b1\nb2 by 503\nb3\n"));
+
+        var forecast = repo.Engine(host: new TestHost(shouldProcess: false)).Train(repo.Options(), [a, b, c]);
+        var real = repo.Engine().Train(repo.Options() with { ContinueOnError = true }, [a, b, c]);
+
+        Assert.Equal([MergeStatus.WouldMerge, MergeStatus.WouldConflict, MergeStatus.WouldMerge], forecast.Select(r => r.Status));
+        Assert.Equal([MergeStatus.Merged, MergeStatus.Conflicted, MergeStatus.Merged], real.Select(r => r.Status));
+        Assert.Equal(real[1].ConflictFiles, forecast[1].ConflictFiles);
+        Assert.Contains("after the issues forecast before it", forecast[1].Message);
+    }
+
+    [Fact]
+    public void The_lockfile_policy_the_real_train_needs_is_forecast()
+    {
+        // Found: two issues changing the lockfile: -WhatIf forecast neither the conflict nor the policy that resolves it.
+        using var repo = MergeRepo.WithLockfile();
+        var a = repo.IssueAddingDependency("201", "left-pad");
+        var b = repo.IssueAddingDependency("202", "right-pad");
+        var merge = new MergeSettings { Lockfiles = repo.FakeRegenerate() };
+
+        var forecast = repo.Engine(merge, new TestHost(shouldProcess: false)).Train(repo.Options(), [a, b]);
+        var real = repo.Engine(merge).Train(repo.Options(), [a, b]);
+
+        Assert.Equal([MergeStatus.WouldMerge, MergeStatus.WouldMerge], forecast.Select(r => r.Status));
+        Assert.Equal([MergeStatus.Merged, MergeStatus.Merged], real.Select(r => r.Status));
+        Assert.Equal(real.Select(r => r.Policies.Select(p => p.Name)), forecast.Select(r => r.Policies.Select(p => p.Name)));
+        Assert.Contains("pnpm-lock.yaml: would take main's and regenerate", forecast[1].Policies.Single().Detail);
+    }
+
+    [Fact]
+    public void A_dry_run_writes_no_lock_file()
+    {
+        // Found (Sync -WhatIf, and the train's too): an empty merge.lock left behind by a dry run.
+        using var repo = new MergeRepo();
+        var issues = repo.ThreeIssues();
+
+        repo.Engine(host: new TestHost(shouldProcess: false)).Train(repo.Options(), issues);
+
+        Assert.False(File.Exists(Core.Merging.MergeSession.LockPath(repo.Root)));
+        Assert.False(Directory.Exists(repo.StagingPath));
     }
 }
