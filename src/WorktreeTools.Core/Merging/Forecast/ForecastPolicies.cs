@@ -19,7 +19,11 @@ internal sealed class ForecastPolicies(string root, MergeSettings settings, GitG
 {
     private readonly MigrationPolicy _migrations = new(settings.Migrations);
 
-    public bool MigrationsEnabled => _migrations.Enabled;
+    private readonly string _migrationsFolder = settings.Migrations.Directory?.Replace('\\', '/').Trim('/') + "/";
+
+    /// <summary>True when <paramref name="path"/> is in the migrations folder (and the policy is on).</summary>
+    public bool InMigrations(string path) =>
+        _migrations.Enabled && path.StartsWith(_migrationsFolder, StringComparison.Ordinal);
 
     /// <summary>
     /// <paramref name="theirs"/> as the real run merges it onto <paramref name="onto"/>: with its new migrations renumbered
