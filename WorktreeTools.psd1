@@ -20,6 +20,7 @@
         'Enter-IssueWorktree'
         'Get-DevServer'
         'Get-IssueAgent'
+        'Get-IssueConflict'
         'Get-IssueLog'
         'Get-IssueWorktree'
         'Get-WorktreeConfig'

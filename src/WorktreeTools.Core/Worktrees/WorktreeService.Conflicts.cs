@@ -28,7 +28,10 @@ public sealed partial class WorktreeService
                 catch (WorktreeToolsException ex) { onError(id, ex); }
             }
         }
-        return PairForecast.Run(Repo.MainRoot, Config.Merge, sides);
+        var pairs = sides.Count * (sides.Count + 1) / 2;
+        _host.Progress(3, "Get-IssueConflict", $"forecasting {pairs} merge(s) of {sides.Count} issue(s)");
+        try { return PairForecast.Run(Repo.MainRoot, Config.Merge, sides); }
+        finally { _host.Progress(3, "Get-IssueConflict", "done", 100, completed: true); }
     }
 
     /// <summary>An issue's branch tip and base, from the registry (an issue without a worktree: its configured branch).</summary>

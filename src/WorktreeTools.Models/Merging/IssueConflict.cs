@@ -97,12 +97,12 @@ public sealed record IssueConflictMatrix
         b is null ? p.OtherIsBase && p.Issue == a
         : !p.OtherIsBase && (p.Issue == a && p.Other == b || p.Issue == b && p.Other == a));
 
-    /// <summary>The grid as text lines; about 6 columns per issue, so ten issues fit an 80-column console.</summary>
+    /// <summary>The grid as text lines: at most 6 columns per issue (longer ids are cut), so ten issues fit an 80-column console.</summary>
     public IReadOnlyList<string> Lines
     {
         get
         {
-            var width = Math.Clamp(Issues.Count == 0 ? 3 : Issues.Max(i => i.Length), 3, 5) + 1;
+            var width = Math.Clamp(Issues.Count == 0 ? 4 : Issues.Max(i => i.Length), 4, 5) + 1;
             var label = Math.Clamp(Issues.Count == 0 ? 4 : Issues.Max(i => i.Length), 4, 12) + 1;
             string Cell(string text) => (text.Length >= width ? text[..(width - 2)] + "…" : text).PadLeft(width);
             string Mark(IssueConflict? p) => p is null ? "?" : p.Status switch
