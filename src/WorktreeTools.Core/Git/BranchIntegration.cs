@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using WorktreeTools.Worktrees;
+using WorktreeTools.Core.Merging.Forecast;
 
 namespace WorktreeTools.Core.Git;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using WorktreeTools.Core.Git;
-using WorktreeTools.Core.Merging.Forecast;
 using WorktreeTools.Core.Processes;
 using WorktreeTools.Core.Resources;
 using WorktreeTools.Worktrees;
