@@ -35,6 +35,7 @@ $PipelineConsumers = [ordered]@{
     'New-IssueWorktree'             = 'New-IssueWorktree -NoInstall -WhatIf'
     'Sync-IssueWorktree'            = 'Sync-IssueWorktree -NoFetch -WhatIf'
     'Merge-IssueWorktree'           = 'Merge-IssueWorktree -NoFetch -NoTest -WhatIf'
+    'Get-IssueConflict -All'        = 'Get-IssueConflict -All'
     'Remove-IssueWorktree'          = 'Remove-IssueWorktree -WhatIf'
     'Get-DevServer'                 = 'Get-DevServer'
     'Start-DevServer'               = 'Start-DevServer -WhatIf'

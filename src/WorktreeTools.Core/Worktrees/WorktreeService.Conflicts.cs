@@ -30,7 +30,7 @@ public sealed partial class WorktreeService
         }
         var pairs = sides.Count * (sides.Count + 1) / 2;
         _host.Progress(3, "Get-IssueConflict", $"forecasting {pairs} merge(s) of {sides.Count} issue(s)");
-        try { return PairForecast.Run(Repo.MainRoot, Config.Merge, sides); }
+        try { return PairForecast.Run(Repo.MainRoot, Config.Merge, sides).Select(p => p with { RepositoryRoot = Repo.MainRoot }).ToList(); }
         finally { _host.Progress(3, "Get-IssueConflict", "done", 100, completed: true); }
     }
 

@@ -72,6 +72,8 @@ public sealed record IssueConflict
     /// <summary>The commits compared (with uncommitted work: a snapshot commit on top of the branch tip, referenced by nothing).</summary>
     public string Commit { get; init; } = "";
     public string OtherCommit { get; init; } = "";
+    /// <summary>The repository's main worktree (so that a piped pair reaches its repository).</summary>
+    public string RepositoryRoot { get; init; } = "";
 
     /// <summary>The paths no policy resolves.</summary>
     public IReadOnlyList<string> ConflictFiles => Files.Where(f => f.Policy is null).Select(f => f.Path).ToList();

@@ -15,12 +15,12 @@ public sealed class GetIssueConflictCommand : RepositoryCmdlet
 {
     private const string PairsSet = "Pairs";
     private const string MatrixSet = "Matrix";
-    private readonly List<string> _issues = [];
 
     /// <summary>The issues to compare (default: every issue of the repository).</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Number")]
+    [Alias("Number", "Id")]
     [AllowEmptyString]
+    [IssueId]
     [ArgumentCompleter(typeof(IssueCompleter))]
     public string[]? Issue { get; set; }
 
@@ -32,14 +32,17 @@ public sealed class GetIssueConflictCommand : RepositoryCmdlet
     [Parameter(Mandatory = true, ParameterSetName = MatrixSet)]
     public SwitchParameter Matrix { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecord() => Gather(Issue);
+
+    // One forecast per repository, of the issues that came for it (none: all of its issues).
+    protected override void EndProcessing()
     {
-        if (Issue is not null) _issues.AddRange(Issue);
+        foreach (var (repository, issues) in Gathered) TryOrStop(() => Forecast(repository, issues));
     }
 
-    protected override void EndProcessing() => TryOrStop(() =>
+    private void Forecast(string repository, IReadOnlyList<string> issues)
     {
-        var pairs = Engine.Worktrees(RepositoryPath, Operation).Conflicts(_issues, (issue, error) => WriteError(ToErrorRecord(error, issue)));
+        var pairs = Engine.Worktrees(repository, Operation).Conflicts(issues, (issue, error) => WriteError(ToErrorRecord(error, issue)));
         if (Matrix)
             WriteObject(new IssueConflictMatrix
             {
@@ -49,5 +52,5 @@ public sealed class GetIssueConflictCommand : RepositoryCmdlet
             });
         else
             WriteObject(pairs.Where(p => All || p.Status != ConflictStatus.Clean), enumerateCollection: true);
-    });
+    }
 }
