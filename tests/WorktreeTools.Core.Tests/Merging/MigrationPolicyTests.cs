@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using WorktreeTools.Configuration;
 using WorktreeTools.Core.Git;
 using WorktreeTools.Core.Merging;
+using WorktreeTools.Core.Merging.Forecast;
 using WorktreeTools.Core.Merging.Migrations;
 using WorktreeTools.Merging;
 using Xunit;
@@ -14,7 +15,7 @@ namespace WorktreeTools.Core.Tests.Merging;
 /// </summary>
 public sealed class MigrationPolicyTests
 {
-    private static MergeSettings In(string directory, bool? outOfOrder = null) =>
+    internal static MergeSettings In(string directory, bool? outOfOrder = null) =>
         new() { Migrations = new MigrationSettings { Directory = directory, OutOfOrder = outOfOrder } };
 
     private static MergeRepo WithMainFiles(params (string File, string Content)[] files)
@@ -131,7 +132,7 @@ public sealed class MigrationPolicyTests
 
     // ------------------------------------------------------------------ Prisma
 
-    private static MergeRepo PrismaRepo() => WithMainFiles(
+    internal static MergeRepo PrismaRepo() => WithMainFiles(
         ("prisma/schema.prisma", "model User { id Int @id }\n"),
         ("prisma/migrations/migration_lock.toml", "provider = \"postgresql\"\n"),
         ("prisma/migrations/20261101090000_init/migration.sql", "CREATE TABLE \"User\" (\"id\" INTEGER NOT NULL);\n"));
@@ -241,7 +242,7 @@ public sealed class MigrationPolicyTests
     private const string Id0 = "a1a1a1a1-0000-4000-8000-000000000000", Id101 = "b2b2b2b2-0000-4000-8000-000000000000", Id102 = "c3c3c3c3-0000-4000-8000-000000000000";
 
     /// <summary>drizzle-kit's folder after 'generate' on main, then one 'generate' in each of two issues, from the same snapshot.</summary>
-    private static (MergeRepo Repo, IssueToMerge A, IssueToMerge B) DrizzleRepo(JsonObject? users102 = null)
+    internal static (MergeRepo Repo, IssueToMerge A, IssueToMerge B) DrizzleRepo(JsonObject? users102 = null)
     {
         var repo = WithMainFiles(
             ("drizzle/0000_init.sql", "CREATE TABLE \"users\" (\"id\" serial PRIMARY KEY NOT NULL);\n"),

@@ -24,45 +24,35 @@ public static class PairForecast
             for (var b = a + 1; b < issues.Count; b++) pairs.Add((issues[a], issues[b], issues[a].Commit, issues[b].Commit));
         }
         using var graph = new GitGraph(root);
-        var policies = new ForecastPolicies(root, settings, graph);
         var raw = MergeForecast.Run(graph, pairs.Select(p => (p.Ours, p.Theirs)).ToList());
 
-        // Renumbering migrations changes only a merge that conflicts in the migrations folder: those are merged again,
-        // renumbered as the real run would, in one more batch.
-        var renumbered = new Dictionary<int, (MergeForecast Merge, IReadOnlyList<FileRename> Renames)>();
-        var again = new List<(int Index, string Ours, string Incoming, IReadOnlyList<FileRename> Renames)>();
-        for (var k = 0; k < pairs.Count; k++)
-        {
-            if (raw[k].Clean || !raw[k].ConflictFiles.Any(policies.InMigrations)) continue;
-            var (incoming, renames) = policies.Renumber(pairs[k].Ours, pairs[k].Theirs);
-            if (renames.Count > 0) again.Add((k, pairs[k].Ours, incoming, renames));
-        }
-        var merged = MergeForecast.Run(graph, again.Select(x => (x.Ours, x.Incoming)).ToList());
-        for (var i = 0; i < again.Count; i++) renumbered[again[i].Index] = (merged[i], again[i].Renames);
+        // The policies as the real run applies them (a merge of the later issue onto the earlier one, of an issue onto its
+        // base). Migrations can only change a merge that conflicts where a migration plan could decide: those are built
+        // again, the incoming side renamed first, in one more batch; the others keep their merge.
+        var policies = new ForecastPolicies(root, settings, graph);
+        string OntoName(int k) => pairs[k].Other is null ? pairs[k].Issue.BaseName : pairs[k].Issue.Branch;
+        var again = Enumerable.Range(0, pairs.Count).Where(k => policies.MayNeedMigrations(raw[k])).ToList();
+        var rebuilt = policies.Merge(again.Select(k => (pairs[k].Ours, pairs[k].Theirs, OntoName(k))).ToList(), renameFirst: true);
+        var outcomes = new PolicyOutcome?[pairs.Count];
+        for (var i = 0; i < again.Count; i++) outcomes[again[i]] = rebuilt[i];
 
         var result = new List<IssueConflict>(pairs.Count);
         for (var k = 0; k < pairs.Count; k++)
         {
             var (issue, other, ours, theirs) = pairs[k];
-            var texts = new List<string>();
             var files = raw[k].Conflicts.ToList();
-            var status = ConflictStatus.Clean;
-            if (!raw[k].Clean)
+            var outcome = raw[k].Clean ? null : outcomes[k] ?? policies.Resolve(raw[k], OntoName(k));
+            if (outcome is not null)
             {
-                var merge = raw[k];
-                if (renumbered.TryGetValue(k, out var r))
+                // A path gone from the rebuilt merge was resolved by renaming the incoming migrations.
+                var left = outcome.Merge.ConflictFiles.ToHashSet(StringComparer.Ordinal);
+                files = files.Select(f => f with
                 {
-                    merge = r.Merge;
-                    var left = merge.ConflictFiles.ToHashSet(StringComparer.Ordinal);
-                    files = files.Select(f => left.Contains(f.Path) ? f : f with { Policy = "Migrations" }).ToList();
-                    texts.Add($"Migrations: would renumber {string.Join(", ", r.Renames)}");
-                }
-                var lockfiles = policies.Lockfiles(merge, issue.BaseName);
-                var byLockfile = lockfiles.Files.Where(f => f.Policy is not null).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
-                files = files.Select(f => byLockfile.Contains(f.Path) ? f with { Policy = "Lockfile" } : f).ToList();
-                if (lockfiles.Policy is not null) texts.Add(lockfiles.Policy.ToString());
-                status = lockfiles.Tree is null ? ConflictStatus.Conflict : ConflictStatus.Resolved;
+                    Policy = outcome.ResolvedBy.GetValueOrDefault(f.Path) ?? (left.Contains(f.Path) ? null : "Migrations"),
+                }).ToList();
             }
+            var status = outcome is null ? ConflictStatus.Clean : outcome.Tree is null ? ConflictStatus.Conflict : ConflictStatus.Resolved;
+            var texts = outcome?.Policies.Select(p => p.ToString()).ToList() ?? [];
             result.Add(new IssueConflict
             {
                 Issue = issue.Issue,

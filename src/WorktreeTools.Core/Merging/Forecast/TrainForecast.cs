@@ -42,24 +42,24 @@ internal sealed class TrainForecast(string root, MergeSettings settings, string 
         var onto = Onto(realBase);
         if (onto == realBase) (_chainedOn, _tip) = (realBase, null);
         var policies = new ForecastPolicies(root, settings, _graph);
-        var applied = new List<MergePolicy>();
-        var (incoming, renames) = policies.Renumber(onto, issueTip);
-        if (renames.Count > 0)
-            applied.Add(new MergePolicy("Migrations", $"would renumber {renames.Count} migration(s) to follow {baseName}: " +
-                string.Join(", ", renames.Select(r => $"{Path.GetFileName(r.Old)} -> {Path.GetFileName(r.New)}")), renames));
-        var merge = MergeForecast.Run(_graph, [(onto, incoming)])[0];
-        var lockfiles = policies.Lockfiles(merge, baseName);
-        if (lockfiles.Tree is null)
+        var merge = policies.Merge([(onto, issueTip, baseName)], renameFirst: strategy is MergeStrategy.Merge or MergeStrategy.Squash)[0];
+        if (merge.Tree is null)
         {
             FirstConflict ??= issue;
-            return new ForecastOutcome(MergeStatus.WouldConflict, merge.ConflictFiles.Order(StringComparer.Ordinal).ToList(), applied, null, lockfiles.Failure);
+            return new ForecastOutcome(MergeStatus.WouldConflict, merge.Conflicts, merge.Policies, null, merge.Failure);
         }
-        if (lockfiles.Policy is not null) applied.Add(lockfiles.Policy);
+        var (tree, reported) = (merge.Tree, merge.Policies.ToList());
+        if (strategy is MergeStrategy.Rebase or MergeStrategy.CherryPick)
+        {
+            var renamed = policies.RenameResult(onto, tree, baseName);
+            tree = renamed.Tree;
+            reported.AddRange(renamed.Policies);
+        }
         // Squash, Rebase and CherryPick add nothing when the changes are all there already; a --no-ff merge commits anyway.
-        if (strategy != MergeStrategy.Merge && lockfiles.Tree == _graph.TreeOf(onto))
-            return new ForecastOutcome(MergeStatus.UpToDate, [], applied, null, null);
-        _tip = ForecastTree.Commit(root, lockfiles.Tree, strategy == MergeStrategy.Merge ? [onto, incoming] : [onto], $"WorktreeTools forecast: issue {issue}");
-        return new ForecastOutcome(MergeStatus.WouldMerge, [], applied, _tip, null);
+        if (strategy != MergeStrategy.Merge && tree == _graph.TreeOf(onto))
+            return new ForecastOutcome(MergeStatus.UpToDate, [], reported, null, null);
+        _tip = ForecastTree.Commit(root, tree, strategy == MergeStrategy.Merge ? [onto, merge.Incoming] : [onto], $"WorktreeTools forecast: issue {issue}");
+        return new ForecastOutcome(MergeStatus.WouldMerge, [], reported, _tip, null);
     }
 
     public void Dispose() => _graph.Dispose();

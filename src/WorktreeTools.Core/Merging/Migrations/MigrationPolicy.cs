@@ -100,6 +100,13 @@ internal sealed partial class MigrationPolicy
         return side == BaseSide.Ours ? Plan(worktree, head, fork, incoming, baseName) : Plan(worktree, incoming, fork, head, baseName);
     }
 
+    /// <summary>
+    /// True when a plan could decide <paramref name="path"/>, so that a conflict there may be the plan's to resolve: a path
+    /// in a folder the plan would look at, or a Drizzle journal. Lets a forecast of many merges skip the plan where it cannot matter.
+    /// </summary>
+    public bool MayCover(string path) =>
+        Enabled && (path == Journal || path.EndsWith("/" + Journal, StringComparison.Ordinal) || Candidates([new TreeFile(path, "100644", "")]).Count > 0);
+
     internal sealed record PlanContext(string Dir, string BaseTip, string From, string To, string BaseName, PlanBuilder Builder);
 
     /// <summary>

@@ -1,3 +1,4 @@
+using WorktreeTools.Configuration;
 using WorktreeTools.Core.Merging;
 using WorktreeTools.Merging;
 using Xunit;
@@ -54,4 +55,43 @@ public sealed class TrainForecastTests(ConflictFixture fixture) : IClassFixture<
 
     /// <summary>A file/directory conflict leaves the file as "name~side"; the forecast names the contested path.</summary>
     private static string Contested(string path) => path.IndexOf('~') is var i and > 0 ? path[..i] : path;
+}
+
+/// <summary>-WhatIf against the real train where the migration policy does the most: Drizzle's journal and snapshots, Prisma folders.</summary>
+public sealed class MigrationForecastTests
+{
+    [Theory]
+    [InlineData(MergeStrategy.Merge)]
+    [InlineData(MergeStrategy.Squash)]
+    [InlineData(MergeStrategy.Rebase)]
+    [InlineData(MergeStrategy.CherryPick)]
+    public void A_Drizzle_train_is_forecast_with_the_renames_the_real_one_makes(MergeStrategy strategy)
+    {
+        var (repo, a, b) = MigrationPolicyTests.DrizzleRepo();
+        using var _ = repo;
+        AssertForecastIsReal(repo, MigrationPolicyTests.In("drizzle"), strategy, a, b);
+    }
+
+    [Theory]
+    [InlineData(MergeStrategy.Merge)]
+    [InlineData(MergeStrategy.Rebase)]
+    public void A_Prisma_train_is_forecast_with_the_renames_the_real_one_makes(MergeStrategy strategy)
+    {
+        using var repo = MigrationPolicyTests.PrismaRepo();
+        var a = repo.Issue("101", ("prisma/migrations/20261129110000_add_index/migration.sql", "CREATE INDEX \"a\" ON \"User\"(\"id\");\n"));
+        var b = repo.Issue("102", ("prisma/migrations/20261129110000_add_index/migration.sql", "CREATE INDEX \"b\" ON \"User\"(\"id\");\n"));
+        AssertForecastIsReal(repo, new MergeSettings(), strategy, a, b);
+    }
+
+    private static void AssertForecastIsReal(MergeRepo repo, MergeSettings settings, MergeStrategy strategy, params IssueToMerge[] issues)
+    {
+        var options = repo.Options(strategy) with { ContinueOnError = true };
+        var forecast = repo.Engine(settings, new TestHost(shouldProcess: false)).Train(options, issues);
+        var real = repo.Engine(settings).Train(options, issues);
+
+        Assert.Equal([MergeStatus.Merged, MergeStatus.Merged], real.Select(r => r.Status));
+        Assert.Equal([MergeStatus.WouldMerge, MergeStatus.WouldMerge], forecast.Select(r => r.Status));
+        Assert.NotEmpty(real[1].Policies.SelectMany(p => p.Renames));
+        Assert.Equal(real.Select(r => r.Policies.Select(p => (p.Name, string.Join(", ", p.Renames)))), forecast.Select(r => r.Policies.Select(p => (p.Name, string.Join(", ", p.Renames)))));
+    }
 }
