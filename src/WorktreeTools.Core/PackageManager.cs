@@ -17,12 +17,12 @@ public sealed record PackageManager(string Name, string Lockfile)
     /// <summary>Runs a package.json script, e.g. <c>pnpm run dev</c>.</summary>
     public string RunCommand(string script) => $"{Name} run {script}";
 
-    /// <summary>The package manager of <paramref name="folder"/>: by lockfile, npm for a bare package.json, null without package.json.</summary>
-    public static PackageManager? Detect(string folder)
+    /// <summary>The package manager of a checkout: by lockfile, npm for a bare package.json, null without package.json.</summary>
+    public static PackageManager? Detect(Config.CheckoutFiles files)
     {
         foreach (var pm in Known)
-            if (File.Exists(Path.Combine(folder, pm.Lockfile))) return pm;
-        return File.Exists(Path.Combine(folder, "package.json")) ? Known[^1] : null;
+            if (files.Exists(pm.Lockfile)) return pm;
+        return files.Exists("package.json") ? Known[^1] : null;
     }
 
     /// <summary>Files besides the lockfiles whose change changes what an install puts in node_modules.</summary>

@@ -94,4 +94,46 @@ public sealed class ConfigCmdletTests
         Assert.Empty(ps.Run("New-IssueWorktree 3").Errors);
         Assert.True(File.Exists(Path.Combine(repo.Parent, "app-worktrees", "issue-3", "installed.txt")));
     }
+
+    [Fact]
+    public void The_found_injection_through_a_pulled_branch_template_runs_nothing_and_WhatIf_shows_what_changed()
+    {
+        using var repo = new TestRepo();
+        repo.Write(".worktree-tools.yml", "setup: { install: 'echo installing {branch}' }\n");
+        repo.Commit("config");
+        using var ps = new PowerShellSession(repo.Root);
+        Assert.Empty(ps.Run("Approve-WorktreeConfig").Errors);
+
+        repo.Write(".worktree-tools.yml", "worktrees: { branch: 'feature/issue-{issue}$(touch${IFS}pwned)' }\nsetup: { install: 'echo installing {branch}' }\n");
+        repo.Commit("pull");
+        Assert.Equal(["InvalidBranchName"], ps.Run("New-IssueWorktree 2").ErrorIds);
+        Assert.Empty(Directory.EnumerateFiles(repo.Parent, "pwned", SearchOption.AllDirectories));
+
+        repo.Write(".worktree-tools.yml", "setup: { install: 'echo installing {branch} && touch pwned' }\n");
+        repo.Commit("pull again");
+        var whatIf = ps.Run("Approve-WorktreeConfig -WhatIf");
+        Assert.Contains("setup.install: echo installing {branch} && touch pwned — was: echo installing {branch}", whatIf.Text);
+        Assert.Equal(["CommandNotApproved"], ps.Run("New-IssueWorktree 3").ErrorIds);
+        Assert.Empty(Directory.EnumerateFiles(repo.Parent, "pwned", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Approve_WorktreeConfig_All_trusts_a_repository_once_and_Revoke_withdraws_it()
+    {
+        using var repo = new TestRepo();
+        repo.Write("package.json", "{ \"name\": \"app\", \"scripts\": { \"postinstall\": \"node -e \\\"require('fs').writeFileSync('ran', '')\\\"\" } }\n");
+        repo.Commit("node project");
+        using var ps = new PowerShellSession(repo.Root);
+        var refused = ps.Run("New-IssueWorktree 1");
+        Assert.Equal(["CommandNotApproved"], refused.ErrorIds);
+        Assert.Contains("package.json: postinstall:", refused.Errors[0].Exception.Message);
+
+        var all = ps.Run("Approve-WorktreeConfig -All -PassThru").Objects<ConfiguredCommand>();
+        Assert.Contains(all, c => c.Key == "setup.install" && c.Source == ConfigSource.Detected && c.Text == "npm install");
+        Assert.Empty(ps.Run("New-IssueWorktree 1").Errors);
+        Assert.True(File.Exists(Path.Combine(repo.Parent, "app-worktrees", "issue-1", "ran")));
+
+        Assert.Empty(ps.Run("Approve-WorktreeConfig -Revoke").Errors);
+        Assert.Equal(["CommandNotApproved"], ps.Run("New-IssueWorktree 2").ErrorIds);
+    }
 }

@@ -9,65 +9,25 @@ namespace WorktreeTools.Core.Config;
 /// Reads <c>.worktree-tools.yml</c> (repository) and the per-user file, validates them strictly and overlays
 /// them on the defaults. Every problem is a <see cref="ConfigurationException"/> naming file, line, column and key.
 /// </summary>
-public static class ConfigLoader
+public static partial class ConfigLoader
 {
     public const string RepositoryFileName = ".worktree-tools.yml";
 
-    private enum Kind { Plain, Template, Command, Int, Bool, StringList, Enum, Regex, Folder, PortMap, TemplateMap, ReplaceList }
-
-    private sealed record Spec(Kind Kind, string[]? Tokens = null, int Min = 0, int Max = 0, string[]? Values = null);
-
-    private static Spec T(string[] tokens) => new(Kind.Template, tokens);
-    private static Spec C(string[] tokens) => new(Kind.Command, tokens);
-    private static readonly Spec Plain = new(Kind.Plain);
-
-    /// <summary>Every key the files may hold. Prefixes of these keys are sections (mappings).</summary>
-    private static readonly Dictionary<string, Spec> Schema = new(StringComparer.Ordinal)
-    {
-        ["worktrees.root"] = T(Tokens.Repo),
-        ["worktrees.name"] = T(Tokens.Issue),
-        ["worktrees.branch"] = T(Tokens.Name),
-        ["worktrees.base"] = Plain,
-        ["worktrees.remote"] = Plain,
-        ["setup.copy"] = new(Kind.StringList),
-        ["setup.install"] = C(Tokens.Worktree),
-        ["env.file"] = Plain,
-        ["env.example"] = Plain,
-        ["env.set"] = new(Kind.TemplateMap, Tokens.Worktree),
-        ["env.replace"] = new(Kind.ReplaceList, Tokens.Worktree),
-        ["ports"] = new(Kind.PortMap),
-        ["database.path"] = T(Tokens.Branch),
-        ["database.seed"] = Plain,
-        ["devServer.command"] = C(Tokens.Worktree),
-        ["devServer.ready.port"] = Plain,
-        ["devServer.ready.pattern"] = new(Kind.Regex),
-        ["devServer.ready.url"] = T(Tokens.Worktree),
-        ["devServer.ready.timeoutSec"] = new(Kind.Int, Min: 1, Max: 3600),
-        ["devServer.stopTimeoutSec"] = new(Kind.Int, Min: 1, Max: 600),
-        ["agent.default"] = new(Kind.Enum, Values: ["amp", "claude", "codex", "custom"]),
-        ["agent.command"] = C(Tokens.Agent),
-        ["merge.strategy"] = new(Kind.Enum, Values: ["Merge", "Squash", "Rebase", "CherryPick"]),
-        ["merge.message"] = T(Tokens.Branch),
-        ["merge.squashMessage"] = T(Tokens.Squash),
-        ["merge.test"] = C(Tokens.Worktree),
-        ["merge.afterMerge"] = C(Tokens.Worktree),
-        ["merge.lockfiles.enabled"] = new(Kind.Bool),
-        ["merge.lockfiles.files"] = new(Kind.StringList),
-        ["merge.lockfiles.regenerate"] = C(Tokens.Worktree),
-        ["merge.migrations.directory"] = new(Kind.Folder),
-        ["merge.migrations.kind"] = new(Kind.Enum, Values: ["auto", "numbered", "timestamp", "prisma", "drizzle"]),
-        ["merge.migrations.pattern"] = new(Kind.Regex),
-        ["merge.migrations.outOfOrder"] = new(Kind.Enum, Values: ["auto", "true", "false"]),
-    };
-
-    private static readonly HashSet<string> Sections = Schema.Keys
+    private static readonly HashSet<string> Sections = ConfigKeys.All.Select(k => k.Name).Concat(ConfigKeys.Aliases.Keys)
         .SelectMany(k => Enumerable.Range(1, k.Count(c => c == '.')).Select(n => string.Join('.', k.Split('.').Take(n))))
         .ToHashSet(StringComparer.Ordinal);
 
     /// <summary>One value read from a file, with where it stands. <see cref="Checks"/> are the template
-    /// texts inside it whose tokens are checked once every file is read (port names may come from either).</summary>
+    /// texts inside it whose tokens are checked once every file is read (port names may come from either);
+    /// <see cref="Paths"/> the paths checked when this value is the one in effect.</summary>
     private sealed record Entry(string Key, object? Value, ConfigSource Source, string File, int Line, int Column,
-        List<(string Text, int Line, int Column, string Key, string[] Tokens)> Checks);
+        List<(string Text, int Line, int Column, string Key, IReadOnlyList<string> Tokens)> Checks)
+    {
+        public List<(string Text, YamlNode Node, string Key)> Paths { get; init; } = [];
+    }
+
+    /// <summary>The value of <c>ports: {}</c>: the file turns ports off (an empty map, as opposed to no key).</summary>
+    private const string NoPorts = "ports";
 
     /// <summary>Loads the effective configuration of the repository whose main worktree is <paramref name="repositoryRoot"/>.</summary>
     public static WorktreeConfig Load(string repositoryRoot, string? userFile)
@@ -81,10 +41,18 @@ public static class ConfigLoader
         return Build(repositoryRoot, haveRepo ? repoFile : null, haveUser ? userFile : null, entries);
     }
 
-    /// <summary>Later files win key by key; maps (ports, env.set) merge entry by entry, lists are replaced whole.</summary>
+    /// <summary>
+    /// Later files win key by key; maps (ports, env.set) merge entry by entry (<c>ports: {}</c> clears the ports),
+    /// lists are replaced whole; hooks of both files are kept (the user's under <c>KEY#user</c>).
+    /// </summary>
     private static void Overlay(Dictionary<string, Entry> into, IEnumerable<Entry> from)
     {
-        foreach (var e in from) into[e.Key] = e;
+        foreach (var e in from)
+        {
+            if (e.Key == NoPorts)
+                foreach (var port in into.Keys.Where(k => k.StartsWith("ports.", StringComparison.Ordinal)).ToList()) into.Remove(port);
+            into[ConfigKeys.ByName.TryGetValue(e.Key, out var k) && k.Kind == ConfigKind.Hook && e.Source == ConfigSource.User ? e.Key + "#user" : e.Key] = e;
+        }
     }
 
     private static List<Entry> ReadFile(string file, ConfigSource source)
@@ -123,9 +91,12 @@ public static class ConfigLoader
         foreach (var (keyNode, valueNode) in map.Children)
         {
             var name = keyNode is YamlScalarNode s ? s.Value ?? "" : "";
-            var key = prefix + name;
-            if (Schema.TryGetValue(key, out var spec))
+            var written = prefix + name;
+            var key = ConfigKeys.Aliases.GetValueOrDefault(written, written);
+            if (ConfigKeys.ByName.TryGetValue(key, out var spec))
             {
+                if (into.Any(e => e.Key == key || e.Key.StartsWith(key + "[", StringComparison.Ordinal)) && key != written)
+                    throw Error("ConfigDuplicateKey", file, keyNode, written, $"'{written}' is the older name of '{key}', which the file sets too: keep one.");
                 into.AddRange(ReadValue(spec, key, valueNode, file, source));
             }
             else if (Sections.Contains(key))
@@ -137,7 +108,7 @@ public static class ConfigLoader
             }
             else
             {
-                var known = Schema.Keys.Concat(Sections).Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
+                var known = ConfigKeys.All.Select(k => k.Name).Concat(Sections).Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
                     .Select(k => k[prefix.Length..].Split('.')[0]).Distinct().Order().ToList();
                 var guess = known.MinBy(k => Distance(k, name));
                 var hint = guess is not null && Distance(guess, name) <= 2 ? $" Did you mean '{prefix}{guess}'?" : "";
@@ -147,46 +118,47 @@ public static class ConfigLoader
         }
     }
 
-    private static IEnumerable<Entry> ReadValue(Spec spec, string key, YamlNode node, string file, ConfigSource source)
+    private static IEnumerable<Entry> ReadValue(ConfigKey spec, string key, YamlNode node, string file, ConfigSource source)
     {
         Entry Make(object? value, YamlNode at, string k) =>
             new(k, value, source, file, (int)at.Start.Line, (int)at.Start.Column,
-                spec.Tokens is not null && value is string text ? [(text, (int)at.Start.Line, (int)at.Start.Column, k, spec.Tokens)] : []);
+                spec.Tokens.Count > 0 && value is string text ? [(text, (int)at.Start.Line, (int)at.Start.Column, k, spec.Tokens)] : []);
 
         switch (spec.Kind)
         {
-            case Kind.PortMap:
+            case ConfigKind.PortMap:
             {
                 if (IsNull(node)) yield break;
                 var map = node as YamlMappingNode ?? throw Error("ConfigWrongType", file, node, key, "must map port names to ranges, e.g. { web: 3001-3999 }.");
+                if (map.Children.Count == 0) yield return Make(null, node, NoPorts);
                 foreach (var (k, v) in map.Children)
                 {
                     var name = Scalar(k, file, key) ?? "";
-                    if (!Regex.IsMatch(name, "^[A-Za-z][A-Za-z0-9_-]*$"))
+                    if (!PortName().IsMatch(name))
                         throw Error("ConfigBadValue", file, k, $"{key}.{name}", "a port name is a word (letters, digits, '-', '_').");
                     yield return Make(ParseRange(Scalar(v, file, $"{key}.{name}"), v, file, $"{key}.{name}"), v, $"{key}.{name}");
                 }
                 yield break;
             }
-            case Kind.TemplateMap:
+            case ConfigKind.VariableMap:
             {
                 if (IsNull(node)) yield break;
                 var map = node as YamlMappingNode ?? throw Error("ConfigWrongType", file, node, key, "must map variable names to values, e.g. { PORT: \"{port.web}\" }.");
                 foreach (var (k, v) in map.Children)
                 {
                     var name = Scalar(k, file, key) ?? "";
-                    if (!Regex.IsMatch(name, "^[A-Za-z_][A-Za-z0-9_]*$"))
+                    if (!VariableName().IsMatch(name))
                         throw Error("ConfigBadValue", file, k, $"{key}.{name}", "an environment variable name is letters, digits and '_'.");
                     yield return Make(Scalar(v, file, $"{key}.{name}") ?? "", v, $"{key}.{name}");
                 }
                 yield break;
             }
-            case Kind.ReplaceList:
+            case ConfigKind.ReplaceList:
             {
                 if (IsNull(node)) { yield return Make(Array.Empty<EnvReplacement>(), node, key); yield break; }
                 var seq = node as YamlSequenceNode ?? throw Error("ConfigWrongType", file, node, key, "must be a list of { pattern: REGEX, with: TEXT }.");
                 var list = new List<EnvReplacement>();
-                var checks = new List<(string, int, int, string, string[])>();
+                var checks = new List<(string, int, int, string, IReadOnlyList<string>)>();
                 var i = 0;
                 foreach (var item in seq.Children)
                 {
@@ -197,7 +169,7 @@ public static class ConfigLoader
                     {
                         var name = Scalar(k, file, at);
                         if (name == "pattern") { pattern = Scalar(v, file, at + ".pattern"); CheckRegex(pattern, v, file, at + ".pattern", null); }
-                        else if (name == "with") { with = Scalar(v, file, at + ".with") ?? ""; checks.Add((with, (int)v.Start.Line, (int)v.Start.Column, at + ".with", spec.Tokens!)); }
+                        else if (name == "with") { with = Scalar(v, file, at + ".with") ?? ""; checks.Add((with, (int)v.Start.Line, (int)v.Start.Column, at + ".with", spec.Tokens)); }
                         else throw Error("ConfigUnknownKey", file, k, $"{at}.{name}", "unknown key. Known keys here: pattern, with.");
                     }
                     if (string.IsNullOrEmpty(pattern)) throw Error("ConfigMissingKey", file, item, at, "needs a 'pattern'.");
@@ -206,11 +178,12 @@ public static class ConfigLoader
                 yield return Make(list, node, key) with { Checks = checks };
                 yield break;
             }
-            case Kind.StringList:
+            case ConfigKind.List:
             {
                 if (IsNull(node)) { yield return Make(Array.Empty<string>(), node, key); yield break; }
                 var seq = node as YamlSequenceNode ?? throw Error("ConfigWrongType", file, node, key, "must be a list, e.g. [.env, .env.local].");
-                yield return Make(seq.Children.Select((c, i) => Scalar(c, file, $"{key}[{i}]") ?? "").ToList(), node, key);
+                var items = seq.Children.Select((c, i) => Scalar(c, file, $"{key}[{i}]") ?? "").ToList();
+                yield return Make(items, node, key) with { Paths = items.Select((t, i) => (t, seq.Children[i], $"{key}[{i}]")).ToList() };
                 yield break;
             }
         }
@@ -219,13 +192,13 @@ public static class ConfigLoader
         object? value = text;
         switch (spec.Kind)
         {
-            case Kind.Int:
+            case ConfigKind.Int:
                 if (text is null) throw Error("ConfigWrongType", file, node, key, "must be a whole number.");
                 if (!int.TryParse(text, out var n)) throw Error("ConfigWrongType", file, node, key, $"must be a whole number, not '{text}'.");
-                if (n < spec.Min || n > spec.Max) throw Error("ConfigBadRange", file, node, key, $"must be between {spec.Min} and {spec.Max}, not {n}.");
+                if (n < spec.Minimum || n > spec.Maximum) throw Error("ConfigBadRange", file, node, key, $"must be between {spec.Minimum} and {spec.Maximum}, not {n}.");
                 value = n;
                 break;
-            case Kind.Bool:
+            case ConfigKind.Bool:
                 value = text?.ToLowerInvariant() switch
                 {
                     "true" or "yes" or "on" => true,
@@ -233,36 +206,68 @@ public static class ConfigLoader
                     _ => throw Error("ConfigWrongType", file, node, key, $"must be true or false, not '{text}'."),
                 };
                 break;
-            case Kind.Enum:
+            case ConfigKind.Enum:
                 if (text is null) throw Error("ConfigWrongType", file, node, key, $"must be one of: {string.Join(", ", spec.Values!)}.");
                 value = spec.Values!.FirstOrDefault(v => v.Equals(text, StringComparison.OrdinalIgnoreCase))
                     ?? throw Error("ConfigBadValue", file, node, key, $"'{text}' is not one of: {string.Join(", ", spec.Values!)}.");
                 break;
-            case Kind.Regex:
+            case ConfigKind.Regex:
                 if (key == "merge.migrations.pattern" && text?.Trim() == "auto") break;
                 CheckRegex(text, node, file, key, key == "merge.migrations.pattern" ? "n" : null);
                 break;
-            case Kind.Folder:
+            case ConfigKind.Folder:
                 if (text is not null && (Path.IsPathRooted(text) || text.Replace('\\', '/').Split('/').Contains("..")))
                     throw Error("ConfigBadValue", file, node, key, $"must be a folder inside the repository (relative, no '..'), not '{text}'.");
                 break;
         }
-        yield return Make(value, node, key);
+        yield return Make(value, node, key) with { Paths = text is null ? [] : [(text, node, key)] };
     }
 
     private static void CheckRegex(string? pattern, YamlNode node, string file, string key, string? requiredGroup)
     {
         if (pattern is null) return;
-        Regex regex;
-        try { regex = new Regex(pattern, RegexOptions.None, TimeSpan.FromSeconds(1)); }
-        catch (ArgumentException ex) { throw Error("ConfigBadRegex", file, node, key, $"not a valid regular expression: {ex.Message}"); }
-        if (requiredGroup is not null && !regex.GetGroupNames().Contains(requiredGroup))
+        if (ConfigRegex.Problem(pattern) is { } problem) throw Error("ConfigBadRegex", file, node, key, problem + ".");
+        if (requiredGroup is not null && !ConfigRegex.Create(pattern).GetGroupNames().Contains(requiredGroup))
             throw Error("ConfigBadRegex", file, node, key, $"needs a named group (?<{requiredGroup}>...) that captures the number.");
     }
 
+    /// <summary>
+    /// A path a repository's file names must stay where it belongs (<see cref="PathScope"/>): no drive or root, no
+    /// '..' that climbs out. Tokens stand for one folder name here (their values hold no '..'). Links are checked
+    /// again where the path is used, once the folders exist.
+    /// </summary>
+    private static void CheckPath(ConfigKey spec, string text, YamlNode node, string file, string key)
+    {
+        if (spec.Scope == PathScope.None) return;
+        var path = Template.ExpandKnown(text, spec.Tokens.ToDictionary(t => t, _ => "x")).Replace('\\', '/');
+        var rooted = Path.IsPathRooted(path) || path.StartsWith('~') || (path.Length >= 2 && path[1] == ':') ||
+                     (path.StartsWith('/') && spec.Scope != PathScope.Patterns);
+        var depth = 0;
+        var lowest = 0;
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            depth += part == ".." ? -1 : part == "." ? 0 : 1;
+            lowest = Math.Min(lowest, depth);
+        }
+        var allowed = spec.Scope == PathScope.NextToRepository ? -1 : 0;
+        if (rooted || lowest < allowed)
+            throw Error("ConfigPathOutside", file, node, key,
+                $"'{text}' leads outside {(spec.Scope switch { PathScope.Worktree => "the issue's worktree", PathScope.NextToRepository => "the folder that holds the repository", _ => "the repository" })}. " +
+                "A repository's file may only name paths inside the repository and its worktrees; set it in your own configuration file if you mean it.");
+    }
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
+    private static partial Regex PortName();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex VariableName();
+
+    [GeneratedRegex(@"^\s*(\d{1,9})\s*(?:-\s*(\d{1,9})\s*)?$")]
+    private static partial Regex PortRangeText();
+
     private static PortRange ParseRange(string? text, YamlNode node, string file, string key)
     {
-        var m = Regex.Match(text ?? "", @"^\s*(\d{1,9})\s*(?:-\s*(\d{1,9})\s*)?$");
+        var m = PortRangeText().Match(text ?? "");
         if (!m.Success) throw Error("ConfigWrongType", file, node, key, $"must be a port or a range such as 3001-3999, not '{text}'.");
         var first = int.Parse(m.Groups[1].Value);
         var last = m.Groups[2].Success ? int.Parse(m.Groups[2].Value) : first;
@@ -279,8 +284,12 @@ public static class ConfigLoader
             ports["web"] = new PortRange(3001, 3999);
 
         foreach (var x in e.Values)
+        {
             foreach (var (text, line, column, key, tokens) in x.Checks)
                 CheckTokens(text, x.File, line, column, key, tokens, ports.Keys);
+            if (x.Source == ConfigSource.Repository && ConfigKeys.ByName.TryGetValue(x.Key, out var spec))
+                foreach (var (text, node, key) in x.Paths) CheckPath(spec, text, node, x.File, key);
+        }
         if (e.TryGetValue("devServer.ready.port", out var rp) && rp.Value is string rpName && !ports.ContainsKey(rpName))
             throw new ConfigurationException("ConfigUnknownPort", rp.File, rp.Line, rp.Column, rp.Key,
                 $"no port named '{rpName}' is configured (ports: {string.Join(", ", ports.Keys)}).");
@@ -290,6 +299,8 @@ public static class ConfigLoader
         ConfiguredCommand? Cmd(string key) =>
             e.TryGetValue(key, out var v) && v.Value is string s && s.Trim().Length > 0 && !IsAutoWord(s)
                 ? new ConfiguredCommand(key, s.Trim(), v.Source) : null;
+        IReadOnlyList<ConfiguredCommand> Hook(string key) => new[] { Cmd(key), Cmd(key + "#user") }.OfType<ConfiguredCommand>()
+            .Select(c => c with { Key = key }).ToList();
 
         var d = new WorktreeConfig();
         var installText = Str("setup.install", null);
@@ -315,6 +326,7 @@ public static class ConfigLoader
             Env = new EnvSettings
             {
                 File = Str("env.file", null) ?? d.Env.File,
+                Override = Str("env.override", null) ?? d.Env.Override,
                 Example = Str("env.example", null) ?? d.Env.Example,
                 Set = e.Values.Where(x => x.Key.StartsWith("env.set.", StringComparison.Ordinal))
                     .OrderBy(x => x.Line).ToDictionary(x => x.Key[8..], x => (string)x.Value!),
@@ -341,7 +353,6 @@ public static class ConfigLoader
                 Message = Str("merge.message", null) ?? d.Merge.Message,
                 SquashMessage = Str("merge.squashMessage", null) ?? d.Merge.SquashMessage,
                 Test = Cmd("merge.test"),
-                AfterMerge = Cmd("merge.afterMerge"),
                 Lockfiles = new LockfileSettings
                 {
                     Enabled = Get("merge.lockfiles.enabled", true),
@@ -356,15 +367,22 @@ public static class ConfigLoader
                     OutOfOrder = Str("merge.migrations.outOfOrder", null) switch { "true" => true, "false" => false, _ => null },
                 },
             },
-            Sources = Schema.Keys.Where(k => Schema[k].Kind is not (Kind.PortMap or Kind.TemplateMap))
-                .Concat(e.Keys).Concat(ports.Keys.Select(p => "ports." + p)).Distinct()
-                .ToDictionary(k => k, k => e.TryGetValue(k, out var v) ? v.Source : ConfigSource.Default),
+            Hooks = new HooksSettings
+            {
+                AfterCreate = Hook("hooks.afterCreate"),
+                BeforeRemove = Hook("hooks.beforeRemove"),
+                BeforeMerge = Hook("hooks.beforeMerge"),
+                AfterMerge = Hook("hooks.afterMerge"),
+            },
+            Sources = ConfigKeys.All.Where(k => k.Kind is not (ConfigKind.PortMap or ConfigKind.VariableMap)).Select(k => k.Name)
+                .Concat(e.Keys.Where(k => !k.EndsWith("#user", StringComparison.Ordinal))).Concat(ports.Keys.Select(p => "ports." + p)).Distinct()
+                .ToDictionary(k => k, k => e.TryGetValue(k, out var v) ? v.Source : e.TryGetValue(k + "#user", out var u) ? u.Source : ConfigSource.Default),
         };
     }
 
     private static bool IsAutoWord(string s) => s.Trim() is "auto" or "none";
 
-    private static void CheckTokens(string text, string file, int line, int column, string key, string[] allowed, ICollection<string> ports)
+    private static void CheckTokens(string text, string file, int line, int column, string key, IReadOnlyList<string> allowed, ICollection<string> ports)
     {
         foreach (var (token, index) in Template.Tokens(text))
         {

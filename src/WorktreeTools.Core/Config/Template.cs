@@ -17,19 +17,33 @@ public static partial class Template
 
     /// <summary>Replaces every token; a token without a value is an error (validation should have caught it).</summary>
     public static string Expand(string template, IReadOnlyDictionary<string, string> values) =>
-        Replace(template, values, token => throw new WorktreeToolsException("TemplateTokenUnknown", ErrorKind.InvalidData,
-            $"The template '{template}' uses {{{token}}}, which has no value here. Write {{{{ and }}}} for literal braces.", template));
+        Replace(template, values, token => throw Unknown(template, token));
 
     /// <summary>Replaces the tokens that have a value and leaves any other brace text as it is (for commands the user typed).</summary>
     public static string ExpandKnown(string template, IReadOnlyDictionary<string, string> values) =>
         Replace(template, values, token => "{" + token + "}");
 
-    private static string Replace(string template, IReadOnlyDictionary<string, string> values, Func<string, string> unknown) =>
+    /// <summary>
+    /// Replaces each token by what <paramref name="write"/> makes of it (token, value, offset of the token in
+    /// <paramref name="template"/>): for command lines, where a value must become a reference, never text.
+    /// With <paramref name="lenient"/> a token without a value stays as it is (commands the user typed).
+    /// </summary>
+    public static string Expand(string template, IReadOnlyDictionary<string, string> values, bool lenient, Func<string, string, int, string> write) =>
+        Replace(template, values, token => lenient ? "{" + token + "}" : throw Unknown(template, token), write);
+
+    private static WorktreeToolsException Unknown(string template, string token) =>
+        new("TemplateTokenUnknown", ErrorKind.InvalidData,
+            $"The template '{template}' uses {{{token}}}, which has no value here. Write {{{{ and }}}} for literal braces.", template);
+
+    private static string Replace(string template, IReadOnlyDictionary<string, string> values, Func<string, string> unknown,
+        Func<string, string, int, string>? write = null) =>
         TokenRegex().Replace(template, m => m.Value switch
         {
             "{{" => "{",
             "}}" => "}",
-            _ => values.TryGetValue(m.Groups["t"].Value, out var v) ? v : unknown(m.Groups["t"].Value),
+            _ => values.TryGetValue(m.Groups["t"].Value, out var v)
+                ? write is null ? v : write(m.Groups["t"].Value, v, m.Index)
+                : unknown(m.Groups["t"].Value),
         });
 }
 
@@ -45,7 +59,7 @@ public static class Tokens
     public static readonly string[] Agent = [.. Worktree, "prompt"];
     public static readonly string[] Squash = [.. Branch, "subject"];
 
-    public static bool Allows(string[] set, string token, ICollection<string> portNames) =>
+    public static bool Allows(IReadOnlyList<string> set, string token, ICollection<string> portNames) =>
         set.Contains(token) ||
         (token.StartsWith("port.", StringComparison.Ordinal) && set.Contains("port.*") && portNames.Contains(token[5..]));
 }

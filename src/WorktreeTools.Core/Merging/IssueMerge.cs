@@ -82,7 +82,7 @@ internal sealed partial class IssueMerge(
         var test = options.NoTest ? null
             : options.Test is { Length: > 0 } t ? MergeCommand.Explicit("-Test", t)
             : config.Merge.Test is { } ct ? MergeCommand.FromConfig(config, trust, ct) : null;
-        var afterMerge = !options.NoAfterMerge && config.Merge.AfterMerge is { } am ? MergeCommand.FromConfig(config, trust, am) : null;
+        var afterMerge = !options.NoAfterMerge && config.Hooks.AfterMerge.Count > 0 ? MergeCommand.FromConfig(config, trust, config.Hooks.AfterMerge[0]) : null;
         return new Checked(branchTip, issueWorktree, baseCheckout, remote, test, afterMerge);
     }
 

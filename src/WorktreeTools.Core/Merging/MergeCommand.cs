@@ -59,11 +59,12 @@ internal sealed class MergeCommandRunner(string logPath, IReadOnlyDictionary<str
     /// <summary>Runs <paramref name="command"/> in <paramref name="workDir"/> (which is also its <c>{worktree}</c>) and returns its exit code.</summary>
     public int Run(MergeCommand command, string workDir, string phase)
     {
-        var text = command.Expand
-            ? Template.Expand(command.Text, new Dictionary<string, string>(tokens) { ["worktree"] = workDir })
-            : command.Text;
+        // Token values reach the command as data (variables the line refers to), never as shell text.
+        var line = command.Expand
+            ? ShellCommand.Prepare(command.Text, new Dictionary<string, string>(tokens) { ["worktree"] = workDir })
+            : new ShellLine(command.Text, new Dictionary<string, string>());
         var env = new Dictionary<string, string?>(environment) { ["WORKTREE_TOOLS_PHASE"] = phase };
         Used = true;
-        return ShellCommand.Run(text, workDir, env, LogPath, cancel);
+        return ShellCommand.Run(line.Text, workDir, line.Environment(env), LogPath, cancel);
     }
 }

@@ -70,9 +70,10 @@ public sealed partial class WorktreeService
             Stay = stay,
             NoFetch = noFetch,
             TemplateValues = layout.Tokens(Repo, w.Ports),
-            BeforeDependenciesChange = noInstall || InstallCommand(w.Path) is null || Config.Setup.Install is not { } configured
-                ? null
-                : () => new TrustStore().EnsureTrusted(Config, configured),
+            // The install as the worktree has it and as the base has it (detected ones run the package.json scripts).
+            BeforeDependenciesChange = noInstall ? null : () => EnsureTrusted(
+                new[] { CheckoutFiles.Folder(w.Path), RepositoryCommands.Base(Config, baseBranch ?? w.Base) }
+                    .Select(f => f is null ? null : RepositoryCommands.Install(Config, f)).OfType<WorktreeTools.Configuration.ConfiguredCommand>()),
         });
         if (noInstall || result.DependencyChanges.Count == 0 || result.Status is not (SyncStatus.Synced or SyncStatus.WouldSync)
             || InstallCommand(w.Path) is not { } command)

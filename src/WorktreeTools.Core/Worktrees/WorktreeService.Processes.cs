@@ -1,4 +1,3 @@
-using System.Text.Json;
 using WorktreeTools.Configuration;
 using WorktreeTools.Core.Config;
 using WorktreeTools.Core.Processes;
@@ -34,14 +33,14 @@ public sealed partial class WorktreeService
     public DevServer? StartDevServer(string issue, string? command = null, bool wait = true)
     {
         var w = Existing(issue);
-        var text = command ?? Trusted(Config.DevServer.Command) ?? DetectDevCommand(w.Path)
+        var configured = command is null ? Trusted(RepositoryCommands.DevServer(Config, CheckoutFiles.Folder(w.Path))) : null;
+        var text = command ?? configured?.Text
             ?? throw new WorktreeToolsException("DevServerCommandMissing", ErrorKind.ObjectNotFound,
                 $"No dev server command for issue {w.Issue}: there is no devServer.command and {w.Path} has no package.json \"dev\" script.",
                 w.Issue, recommendedAction: "Set devServer.command in .worktree-tools.yml, or pass -Command.");
-        // A command the user typed keeps brace text that is no token (awk '{print}'); configured ones were validated.
-        var tokens = WorktreeLayout.Of(w).Tokens(Repo, w.Ports);
-        text = command is null ? Template.Expand(text, tokens) : Template.ExpandKnown(text, tokens);
-        return DevServers.Start(Repo.MainRoot, w.Issue, w.Path, text, IssueEnvironment(w), w.Ports, Config.DevServer.Ready, _host, wait);
+        // Token values reach the command as data; a command the user typed keeps brace text that is no token (awk '{print}').
+        var line = ShellCommand.Prepare(text, WorktreeLayout.Of(w).Tokens(Repo, w.Ports), lenient: command is not null);
+        return DevServers.Start(Repo.MainRoot, w.Issue, w.Path, line.Text, line.Environment(IssueEnvironment(w)), w.Ports, Config.DevServer.Ready, _host, wait);
     }
 
     public DevServer WaitForDevServer(string issue) => DevServers.WaitUntilReady(Repo.MainRoot, IssueId.Validate(issue), _host);
@@ -62,7 +61,7 @@ public sealed partial class WorktreeService
     public AgentRun? StartAgent(string issue, string prompt, string? agent = null, bool interactive = false)
     {
         var w = Existing(issue);
-        var chosen = agent ?? Trusted(Config.Agent.Command) ?? Config.Agent.Default;
+        var chosen = agent ?? Trusted(Config.Agent.Command)?.Text ?? Config.Agent.Default;
         // Split first, then expand tokens per argument (a path with spaces stays one argument); {prompt} stays
         // for the agent engine to fill, as one argument.
         var tokens = WorktreeLayout.Of(w).Tokens(Repo, w.Ports);
@@ -123,28 +122,11 @@ public sealed partial class WorktreeService
         return ShellCommand.Stream(command, worktree.Path, IssueEnvironment(worktree), onLine, linked.Token);
     }
 
-    /// <summary>A repository command that may run (approved, or the user's own), or null when none is configured.</summary>
-    private string? Trusted(ConfiguredCommand? command)
+    /// <summary>A repository command that may run (approved, or the user's own), or null when there is none.</summary>
+    private ConfiguredCommand? Trusted(ConfiguredCommand? command)
     {
-        if (command is null) return null;
-        new TrustStore().EnsureTrusted(Config, command);
-        return command.Text;
-    }
-
-    /// <summary>The package.json "dev" script run by the lockfile's package manager, or null.</summary>
-    public static string? DetectDevCommand(string folder)
-    {
-        var file = System.IO.Path.Combine(folder, "package.json");
-        if (!File.Exists(file)) return null;
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllText(file));
-            return doc.RootElement.TryGetProperty("scripts", out var scripts) && scripts.ValueKind == JsonValueKind.Object &&
-                   scripts.TryGetProperty("dev", out _)
-                ? PackageManager.Detect(folder)?.RunCommand("dev")
-                : null;
-        }
-        catch (JsonException) { return null; }
+        if (command is not null) new TrustStore().EnsureTrusted(Config, command);
+        return command;
     }
 
     private static IReadOnlyList<T> Matching<T>(IEnumerable<T> items, Func<T, string> issue, IReadOnlyList<string>? patterns)

@@ -66,7 +66,8 @@ public sealed partial class WorktreeService
         }
         GitCli.Run(Repo.MainRoot, ["worktree", "prune"], check: false);
 
-        if (w.Database is { } db && File.Exists(db)) File.Delete(db);
+        // Only inside the worktree's folder, links followed: a link the branch got later never leads the delete out.
+        if (w.Database is { } db && Core.Config.PathGuard.IsInside(db, w.Path) && File.Exists(db)) File.Delete(db);
         if (File.Exists(w.InstallLog ?? LogPath(w.Name, "install")))
             File.Delete(w.InstallLog ?? LogPath(w.Name, "install")); // process logs go with WorktreeProcesses.Forget below
 

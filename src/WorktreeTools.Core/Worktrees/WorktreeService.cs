@@ -44,17 +44,26 @@ public sealed partial class WorktreeService
 
     /// <summary>
     /// Creates the issue's worktree (or returns it when it exists), copies and rewrites its env file, leases
-    /// its ports, prepares its database and runs the install. Returns null when ShouldProcess declined.
+    /// its ports, prepares its database, runs the install and the after-create hooks. Everything that will run
+    /// is checked (approved) before anything is created; a failure before the install rolls the creation back
+    /// whole (worktree, the branch if it was made now, leases, record). Returns null when ShouldProcess declined.
     /// </summary>
     public IssueWorktree? Create(string issue, string? baseBranch = null, bool noFetch = false, bool noInstall = false)
     {
-        var layout = Layout(issue, baseBranch);
+        var layout = Layout(Canonical(issue), baseBranch);
         Record record;
         using (LockRepository("worktrees"))
         {
             var worktrees = GitWorktree.List(Repo.MainRoot);
             var existing = worktrees.FirstOrDefault(w => LeaseRegistry.SamePath(w.Path, layout.Path));
             var known = _registry.Find(Repo.MainRoot, layout.Issue);
+            if (existing is not null && !Directory.Exists(existing.Path))
+            {
+                // Deleted by hand: git forgets the entry, and the worktree is made again from its branch below.
+                _host.Verbose($"The folder of issue {layout.Issue} ({existing.Path}) was deleted; creating it again from branch '{layout.Branch}'.");
+                GitCli.Run(Repo.MainRoot, ["worktree", "prune"], check: false);
+                existing = null;
+            }
             if (existing is not null && existing.Branch == layout.Branch && known is { State: WorktreeState.Ready } ||
                 existing is not null && known is { State: WorktreeState.InstallFailed } && noInstall)
                 return Get(layout.Issue);
@@ -69,12 +78,19 @@ public sealed partial class WorktreeService
             if (elsewhere is not null)
                 throw new WorktreeToolsException("BranchCheckedOutElsewhere", ErrorKind.ResourceBusy,
                     $"Branch '{layout.Branch}' is already checked out in {elsewhere.Path}. Switch that worktree to another branch, or remove it, first.", elsewhere.Path);
+            if (existing is null) EnsureNoCaseTwin(layout);
 
             var action = existing is null ? $"Create worktree on branch '{layout.Branch}' from '{layout.Base}'"
                 : known is { State: WorktreeState.InstallFailed } ? "Run the install again" : "Finish setting up the worktree";
             if (!_host.ShouldProcess(layout.Path, action)) return null;
 
-            var startPoint = existing is null ? StartPoint(layout, noFetch) : null;
+            var branchExists = BranchExists(layout.Branch);
+            var startPoint = existing is null && !branchExists ? StartPoint(layout, noFetch) : null;
+            // What will run is what the new worktree will hold: checked (approved) now, before anything is created.
+            var files = existing is not null ? CheckoutFiles.Folder(layout.Path)
+                : CheckoutFiles.Commit(Repo.MainRoot, branchExists ? "refs/heads/" + layout.Branch : startPoint!);
+            EnsureTrusted(SetupCommands(files, noInstall));
+
             record = _registry.Reserve(new Record
             {
                 Repository = Repo.MainRoot,
@@ -90,19 +106,75 @@ public sealed partial class WorktreeService
                 OwnerPid = Environment.ProcessId,
             }, Config.Ports);
 
-            if (existing is null)
+            var added = false;
+            try
             {
-                _host.Progress(1, "New-IssueWorktree", $"git worktree add {layout.Path}");
-                AddWorktree(layout, startPoint!);
+                if (existing is null)
+                {
+                    _host.Progress(1, "New-IssueWorktree", $"git worktree add {layout.Path}");
+                    AddWorktree(layout, branchExists, startPoint);
+                    added = true;
+                }
+                Setup(layout, record);
             }
-            Setup(layout, record);
+            catch (Exception ex) when (existing is null)
+            {
+                var error = RollBack(layout, added, deleteBranch: added && !branchExists, releaseRecord: known is null, ex);
+                if (ex is not OperationCanceledException) throw error;
+                _host.Warning(error.Message);
+                throw;
+            }
         }
 
-        if (noInstall || Install(layout, record))
+        if (RunSetupCommands(layout, record, SetupCommands(CheckoutFiles.Folder(layout.Path), noInstall), "New-IssueWorktree"))
             _registry.SetState(Repo.MainRoot, layout.Issue, WorktreeState.Ready);
         _host.Progress(1, "New-IssueWorktree", "done", completed: true);
         // A worktree just checked out is clean: no need to pay for a 'git status' of every file.
         return Get(layout.Issue, fileStatus: false);
+    }
+
+    /// <summary>
+    /// The issue id as the repository already knows it: ids are not case-sensitive anywhere (registry, folders,
+    /// branches, on every system), so <c>ABC</c> is the issue <c>abc</c> when that one exists.
+    /// </summary>
+    private string Canonical(string issue)
+    {
+        var id = IssueId.Validate(issue);
+        return _registry.Find(Repo.MainRoot, id)?.Issue ?? id;
+    }
+
+    /// <summary>Refuses a branch or folder that differs from the issue's only in case: the same issue spelled otherwise.</summary>
+    private void EnsureNoCaseTwin(WorktreeLayout layout)
+    {
+        var branches = GitCli.Read(Repo.MainRoot, ["for-each-ref", "--format=%(refname:short)", "refs/heads/"]).Output
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var twin = branches.FirstOrDefault(b => b != layout.Branch && b.Equals(layout.Branch, StringComparison.OrdinalIgnoreCase));
+        var folder = System.IO.Path.GetDirectoryName(layout.Path) is { } parent && Directory.Exists(parent)
+            ? Directory.EnumerateDirectories(parent).FirstOrDefault(d => System.IO.Path.GetFileName(d) != layout.Name &&
+                System.IO.Path.GetFileName(d).Equals(layout.Name, StringComparison.OrdinalIgnoreCase))
+            : null;
+        if (twin is null && folder is null) return;
+        throw new WorktreeToolsException("IssueIdCaseConflict", ErrorKind.ResourceExists,
+            $"Issue {layout.Issue} would use {(twin is not null ? $"branch '{layout.Branch}', but branch '{twin}'" : $"folder {layout.Path}, but {folder}")} " +
+            "exists and differs only in case. Issue ids are not case-sensitive (Windows and macOS cannot tell such names apart): " +
+            "use the id spelled as that one is. Nothing was changed.", layout.Issue);
+    }
+
+    /// <summary>Undoes a creation that failed before its install; returns the error to throw, saying what was undone.</summary>
+    private WorktreeToolsException RollBack(WorktreeLayout layout, bool removeWorktree, bool deleteBranch, bool releaseRecord, Exception cause)
+    {
+        var undone = new List<string>();
+        if (removeWorktree && GitCli.Run(Repo.MainRoot, ["worktree", "remove", "--force", "--force", layout.Path], check: false).Success)
+            undone.Add($"its worktree {layout.Path}");
+        GitCli.Run(Repo.MainRoot, ["worktree", "prune"], check: false);
+        if (deleteBranch && GitCli.Run(Repo.MainRoot, ["branch", "-D", layout.Branch], check: false).Success)
+            undone.Add($"branch '{layout.Branch}'");
+        if (releaseRecord && _registry.Release(Repo.MainRoot, layout.Issue)) undone.Add("its ports and record");
+        var said = undone.Count == 0 ? "" : $" The creation of issue {layout.Issue} was rolled back: {string.Join(", ", undone)} removed.";
+        return cause is WorktreeToolsException w
+            ? new WorktreeToolsException(w.ErrorId, w.Kind, w.Message + said, w.Target, cause, w.RecommendedAction)
+            : new WorktreeToolsException("WorktreeSetupFailed", ErrorKind.WriteError,
+                $"Setting up the worktree of issue {layout.Issue} failed: {cause.Message}.{said}", layout.Issue, cause);
     }
 
     /// <summary>The commit new work starts from: the remote's base after a fetch when there is a remote, else the local base.</summary>
@@ -128,32 +200,29 @@ public sealed partial class WorktreeService
     private bool BranchExists(string branch) =>
         GitCli.Read(Repo.MainRoot, ["rev-parse", "--verify", "--quiet", "refs/heads/" + branch], check: false).Success;
 
-    /// <summary>Adds the worktree: on a new branch from <paramref name="startPoint"/>, or on the issue's existing branch (work resumed).</summary>
-    private void AddWorktree(WorktreeLayout layout, string startPoint)
+    /// <summary>Adds the worktree: checks out the existing branch (work resumes), or makes the branch at <paramref name="startPoint"/>.</summary>
+    private void AddWorktree(WorktreeLayout layout, bool branchExists, string? startPoint)
     {
-        var branchExists = BranchExists(layout.Branch);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(layout.Path)!);
         var args = branchExists
             ? new List<string> { "worktree", "add", layout.Path, layout.Branch }
-            : ["worktree", "add", "--no-track", "-b", layout.Branch, layout.Path, startPoint];
-        if (branchExists) _host.Verbose($"Branch '{layout.Branch}' exists: checking it out (work resumed).");
+            : ["worktree", "add", "--no-track", "-b", layout.Branch, layout.Path, startPoint!];
+        if (branchExists) _host.Verbose($"Branch '{layout.Branch}' exists: checking it out (work resumes).");
         var r = GitCli.Run(Repo.MainRoot, args, check: false);
         if (!r.Success)
-        {
-            _registry.Release(Repo.MainRoot, layout.Issue);
             throw new WorktreeToolsException("WorktreeAddFailed", ErrorKind.InvalidOperation,
                 $"git worktree add failed: {r.Error.Trim()}", layout.Path);
-        }
     }
 
     /// <summary>Copies configured files, writes the env file and prepares the database. Safe to run again.</summary>
     private void Setup(WorktreeLayout layout, Record record)
     {
         _host.Progress(1, "New-IssueWorktree", "environment");
+        var copyChosen = Config.SourceOf("setup.copy") == ConfigSource.User;
         foreach (var file in Config.Setup.Copy.Where(f => f != Config.Env.File))
-            CopyIfMissing(System.IO.Path.Combine(Repo.MainRoot, file), System.IO.Path.Combine(layout.Path, file));
+            CopyIfMissing(InMain(file, "setup.copy", copyChosen), InWorktree(layout, file, "setup.copy", copyChosen));
 
-        var envTarget = System.IO.Path.Combine(layout.Path, Config.Env.File);
+        var envTarget = InWorktree(layout, Config.Env.File, "env.file", Config.SourceOf("env.file") == ConfigSource.User);
         if (!File.Exists(envTarget) && EnvText(layout, record.Ports) is { } rewritten)
         {
             // Written once, whole (temp file + rename): a crash leaves no half-rewritten env file.
@@ -164,8 +233,9 @@ public sealed partial class WorktreeService
 
         if (layout.DatabaseFullPath is { } db)
         {
+            PathGuard.Inside(db, layout.Path, "database.path", Config.SourceOf("database.path") == ConfigSource.User);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(db)!);
-            var seed = Config.Database.Seed is null ? null : System.IO.Path.Combine(Repo.MainRoot, Config.Database.Seed);
+            var seed = Config.Database.Seed is null ? null : InMain(Config.Database.Seed, "database.seed", Config.SourceOf("database.seed") == ConfigSource.User);
             if (!File.Exists(db) && seed is not null)
             {
                 if (File.Exists(seed))
@@ -182,14 +252,22 @@ public sealed partial class WorktreeService
     private string? EnvText(WorktreeLayout layout, IReadOnlyDictionary<string, int> ports)
     {
         var tokens = layout.Tokens(Repo, ports);
-        var source = new[] { Config.Env.File, Config.Env.Example }
-            .Select(f => System.IO.Path.Combine(Repo.MainRoot, f))
+        var source = new[] { (Config.Env.File, "env.file"), (Config.Env.Example, "env.example") }
+            .Select(f => InMain(f.Item1, f.Item2, Config.SourceOf(f.Item2) == ConfigSource.User))
             .FirstOrDefault(File.Exists);
         var copyEnv = Config.Setup.Copy.Contains(Config.Env.File);
         var text = copyEnv && source is not null ? File.ReadAllText(source) : "";
         var set = Config.Env.Set.ToDictionary(kv => kv.Key, kv => Template.Expand(kv.Value, tokens));
         return text.Length > 0 || set.Count > 0 ? EnvFile.Rewrite(text, set, EnvFile.Replacements(Config.Env, tokens)) : null;
     }
+
+    /// <summary>A path of the main checkout a setting names, kept inside it unless the user's own file chose it.</summary>
+    private string InMain(string relative, string key, bool userChosen) =>
+        PathGuard.Inside(System.IO.Path.Combine(Repo.MainRoot, relative), Repo.MainRoot, key, userChosen);
+
+    /// <summary>A path of the issue's worktree a setting names, kept inside it unless the user's own file chose it.</summary>
+    private static string InWorktree(WorktreeLayout layout, string relative, string key, bool userChosen) =>
+        PathGuard.Inside(System.IO.Path.Combine(layout.Path, relative), layout.Path, key, userChosen);
 
     private static void CopyIfMissing(string source, string target)
     {
@@ -205,34 +283,54 @@ public sealed partial class WorktreeService
         }
     }
 
-    /// <summary>The install command for a worktree folder: configured, detected from its lockfile, or null.</summary>
-    private string? InstallCommand(string worktree) =>
-        !Config.Setup.InstallEnabled ? null : Config.Setup.Install?.Text ?? PackageManager.Detect(worktree)?.InstallCommand;
+    /// <summary>The commands creating a worktree runs (its install unless <paramref name="noInstall"/>, then the after-create hooks).</summary>
+    private IReadOnlyList<ConfiguredCommand> SetupCommands(CheckoutFiles files, bool noInstall) =>
+        new[] { noInstall ? null : RepositoryCommands.Install(Config, files) }.OfType<ConfiguredCommand>().Concat(Config.Hooks.AfterCreate).ToList();
 
-    /// <summary>Runs the install command; false (and state InstallFailed) when it fails. <paramref name="activity"/> names the progress.</summary>
-    private bool Install(WorktreeLayout layout, Record record, string activity = "New-IssueWorktree")
+    /// <summary>Throws <c>CommandNotApproved</c> for the first of <paramref name="commands"/> that may not run.</summary>
+    private void EnsureTrusted(IEnumerable<ConfiguredCommand> commands)
     {
-        var command = InstallCommand(layout.Path);
-        if (command is null) return true;
-        if (Config.Setup.Install is { } configured) new TrustStore().EnsureTrusted(Config, configured);
-        command = Template.Expand(command, layout.Tokens(Repo, record.Ports));
+        var trust = new TrustStore();
+        foreach (var c in commands) trust.EnsureTrusted(Config, c);
+    }
+
+    /// <summary>The install command of a worktree folder (configured, or detected from its lockfile), or null.</summary>
+    private string? InstallCommand(string worktree) => RepositoryCommands.Install(Config, CheckoutFiles.Folder(worktree))?.Text;
+
+    /// <summary>Runs the install command alone (approved first); false (and state InstallFailed) when it fails. <paramref name="activity"/> names the progress.</summary>
+    private bool Install(WorktreeLayout layout, Record record, string activity) =>
+        RunSetupCommands(layout, record, new[] { RepositoryCommands.Install(Config, CheckoutFiles.Folder(layout.Path)) }.OfType<ConfiguredCommand>().ToList(), activity);
+
+    /// <summary>Runs setup commands (approved first) in the worktree; false (and state InstallFailed) when one fails.</summary>
+    private bool RunSetupCommands(WorktreeLayout layout, Record record, IReadOnlyList<ConfiguredCommand> commands, string activity)
+    {
+        if (commands.Count == 0) return true;
+        EnsureTrusted(commands);
         var log = LogPath(layout.Name, "install");
-        _host.Progress(1, activity, $"{command} (log: {log})");
-        int exit;
-        try
+        var env = IssueEnvironment(layout, record.Ports);
+        var tokens = layout.Tokens(Repo, record.Ports);
+        foreach (var command in commands)
         {
-            exit = ShellCommand.Run(command, layout.Path, IssueEnvironment(layout, record.Ports), log, _host.Cancellation,
-                line => _host.Progress(1, activity, $"{command}: {Truncate(line)}"));
+            var line = ShellCommand.Prepare(command.Text, tokens);
+            _host.Progress(1, activity, $"{command.Text} (log: {log})");
+            int exit;
+            try
+            {
+                exit = ShellCommand.Run(line.Text, layout.Path, line.Environment(env), log, _host.Cancellation,
+                    output => _host.Progress(1, activity, $"{command.Text}: {Truncate(output)}"));
+            }
+            catch (WorktreeToolsException ex) when (ex.ErrorId == "CommandStartFailed")
+            {
+                exit = -1;
+                File.AppendAllText(log, ex.Message + System.Environment.NewLine);
+            }
+            if (exit == 0) continue;
+            _registry.SetState(Repo.MainRoot, layout.Issue, WorktreeState.InstallFailed, log);
+            _host.Warning($"'{command.Text}' ({command.Key}) failed with exit code {exit} in {layout.Path}. The worktree is kept; " +
+                          $"run New-IssueWorktree {layout.Issue} to run the install and hooks again. See the log: {log}");
+            return false;
         }
-        catch (WorktreeToolsException ex) when (ex.ErrorId == "CommandStartFailed")
-        {
-            exit = -1;
-            File.AppendAllText(log, ex.Message + System.Environment.NewLine);
-        }
-        if (exit == 0) return true;
-        _registry.SetState(Repo.MainRoot, layout.Issue, WorktreeState.InstallFailed, log);
-        _host.Warning($"'{command}' failed with exit code {exit} in {layout.Path}. The worktree is kept; see the log: {log}");
-        return false;
+        return true;
     }
 
     private static string Truncate(string s) => s.Length <= 80 ? s : s[..77] + "...";

@@ -1,7 +1,10 @@
 namespace WorktreeTools.Configuration;
 
-/// <summary>Where an effective setting came from.</summary>
-public enum ConfigSource { Default, Repository, User }
+/// <summary>
+/// Where an effective setting came from. <c>Detected</c>: a command WorktreeTools found in the checkout (the
+/// package manager of its lockfile, a package.json "dev" script); like a repository's command it needs approval.
+/// </summary>
+public enum ConfigSource { Default, Repository, User, Detected }
 
 /// <summary>An inclusive port range such as 3001-3999.</summary>
 public readonly record struct PortRange(int First, int Last)
@@ -10,9 +13,18 @@ public readonly record struct PortRange(int First, int Last)
     public override string ToString() => $"{First}-{Last}";
 }
 
-/// <summary>A command line from configuration, with where it came from (repository commands need approval).</summary>
+/// <summary>
+/// A command line from configuration or detected in the checkout, with where it came from. Commands of the
+/// repository (its file, or detected) run only once the user approved this key, this text and these scripts.
+/// </summary>
 public sealed record ConfiguredCommand(string Key, string Text, ConfigSource Source)
 {
+    /// <summary>What the command runs of the repository's own code, e.g. <c>package.json: postinstall: node setup.js</c> (part of what is approved).</summary>
+    public IReadOnlyList<string> Scripts { get; init; } = [];
+
+    /// <summary>The text approved before under the same key, when it differs (what changed since).</summary>
+    public string? Previous { get; init; }
+
     public override string ToString() => Text;
 }
 
@@ -40,6 +52,8 @@ public sealed class SetupSettings
 public sealed class EnvSettings
 {
     public string File { get; init; } = ".env";
+    /// <summary>Where the issue's values go when git tracks <see cref="File"/> (which is then left as committed).</summary>
+    public string Override { get; init; } = ".env.local";
     public string Example { get; init; } = ".env.example";
     public IReadOnlyDictionary<string, string> Set { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<EnvReplacement> Replace { get; init; } = [];
@@ -112,9 +126,26 @@ public sealed class MergeSettings
     public string Message { get; init; } = "Merge issue-{issue}";
     public string SquashMessage { get; init; } = "feat(issue-{issue}): {subject}";
     public ConfiguredCommand? Test { get; init; }
-    public ConfiguredCommand? AfterMerge { get; init; }
     public LockfileSettings Lockfiles { get; init; } = new();
     public MigrationSettings Migrations { get; init; } = new();
+}
+
+/// <summary>
+/// Commands run at points of an issue's life. Each list holds the repository's command (approved like any
+/// repository command), then the user's own: both run, in that order.
+/// </summary>
+public sealed class HooksSettings
+{
+    /// <summary>In the new worktree, after setup and install (migrate, seed).</summary>
+    public IReadOnlyList<ConfiguredCommand> AfterCreate { get; init; } = [];
+    /// <summary>In the worktree, before it is removed (docker compose down); a failure stops the removal unless forced.</summary>
+    public IReadOnlyList<ConfiguredCommand> BeforeRemove { get; init; } = [];
+    /// <summary>On the merged result in the staging checkout, after the test gate; a failure stops the merge.</summary>
+    public IReadOnlyList<ConfiguredCommand> BeforeMerge { get; init; } = [];
+    /// <summary>In the base branch's checkout after the base moved.</summary>
+    public IReadOnlyList<ConfiguredCommand> AfterMerge { get; init; } = [];
+
+    public IEnumerable<ConfiguredCommand> All => AfterCreate.Concat(BeforeRemove).Concat(BeforeMerge).Concat(AfterMerge);
 }
 
 /// <summary>The effective configuration: defaults, overlaid by the repository's file, overlaid by the user's file.</summary>
@@ -132,6 +163,7 @@ public sealed class WorktreeConfig
     public DevServerSettings DevServer { get; init; } = new();
     public AgentSettings Agent { get; init; } = new();
     public MergeSettings Merge { get; init; } = new();
+    public HooksSettings Hooks { get; init; } = new();
     /// <summary>Every setting's dotted key and where its value came from.</summary>
     public IReadOnlyDictionary<string, ConfigSource> Sources { get; init; } = new Dictionary<string, ConfigSource>();
 

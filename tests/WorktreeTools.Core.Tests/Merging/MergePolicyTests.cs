@@ -99,9 +99,9 @@ public sealed class MergePolicyTests
         using var repo = new MergeRepo();
         var issue = repo.ThreeIssues()[0];
         var marker = Path.Combine(repo.Repo.Parent, "after-merge.txt");
-        var merge = new MergeSettings { AfterMerge = MergeRepo.Command("merge.afterMerge", $"git rev-parse HEAD > '{marker}'; echo {{issue}} >> '{marker}'") };
+        var hooks = new HooksSettings { AfterMerge = [MergeRepo.Command("hooks.afterMerge", $"git rev-parse HEAD > '{marker}'; echo {{issue}} >> '{marker}'")] };
 
-        var result = repo.Engine(merge).Merge(repo.Options(MergeStrategy.Merge), issue);
+        var result = repo.Engine(hooks: hooks).Merge(repo.Options(MergeStrategy.Merge), issue);
 
         Assert.Equal(MergeStatus.Merged, result.Status);
         Assert.Equal($"{result.BaseAfter}\n101\n", File.ReadAllText(marker));

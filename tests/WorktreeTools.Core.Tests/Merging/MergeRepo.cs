@@ -102,11 +102,11 @@ internal sealed class MergeRepo : IDisposable
     public LockfileSettings FakeRegenerate() =>
         new() { Regenerate = Command("merge.lockfiles.regenerate", Script("regen.sh", "ls deps | sort > pnpm-lock.yaml")) };
 
-    public static WorktreeConfig Config(string root, MergeSettings? merge = null) =>
-        new() { RepositoryRoot = root, Merge = merge ?? new MergeSettings() };
+    public static WorktreeConfig Config(string root, MergeSettings? merge = null, HooksSettings? hooks = null) =>
+        new() { RepositoryRoot = root, Merge = merge ?? new MergeSettings(), Hooks = hooks ?? new HooksSettings() };
 
-    public MergeEngine Engine(MergeSettings? merge = null, IOperationHost? host = null) =>
-        new(Config(Root, merge), host ?? new TestHost());
+    public MergeEngine Engine(MergeSettings? merge = null, IOperationHost? host = null, HooksSettings? hooks = null) =>
+        new(Config(Root, merge, hooks), host ?? new TestHost());
 
     public MergeOptions Options(MergeStrategy? strategy = null) => new() { RepositoryRoot = Root, Strategy = strategy };
 

@@ -210,21 +210,14 @@ public sealed class CreateTests
     }
 
     [Fact]
-    public void An_unapproved_install_command_does_not_run()
-    {
-        using var f = new WorktreeFixture("setup: { install: 'touch pwned' }\n", approve: false);
-        var ex = Assert.Throws<WorktreeToolsException>(() => f.Service.Create("19"));
-        Assert.Equal("CommandNotApproved", ex.ErrorId);
-        Assert.False(File.Exists(Path.Combine(f.WorktreesRoot, "issue-19", "pwned")));
-    }
-
-    [Fact]
     public void The_install_command_is_detected_from_the_lockfile()
     {
         using var f = new WorktreeFixture();
         f.Repo.Write("package.json", "{ \"name\": \"app\", \"version\": \"1.0.0\" }\n");
         f.Repo.Write("package-lock.json", "{ \"name\": \"app\", \"version\": \"1.0.0\", \"lockfileVersion\": 3, \"requires\": true, \"packages\": { \"\": { \"name\": \"app\", \"version\": \"1.0.0\" } } }\n");
         f.Repo.Commit("node project");
+        var config = f.Service.Config;
+        new Core.Config.TrustStore().Approve(config, Core.Config.RepositoryCommands.All(config, f.Repo.Root)); // a detected install is repository code
         var w = f.Service.Create("20")!;
         Assert.Equal(WorktreeState.Ready, w.State);
         Assert.Contains("npm install", File.ReadAllText(f.Service.LogPath(w.Name, "install")));

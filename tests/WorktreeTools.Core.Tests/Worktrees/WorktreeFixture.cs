@@ -8,9 +8,9 @@ namespace WorktreeTools.Core.Tests.Worktrees;
 /// <summary>A repository plus a WorktreeService over it with its own lease registry.</summary>
 public sealed class WorktreeFixture : IDisposable
 {
-    public WorktreeFixture(string? config = null, bool approve = true)
+    public WorktreeFixture(string? config = null, bool approve = true, string repoName = "app")
     {
-        Repo = new TestRepo();
+        Repo = new TestRepo(repoName);
         Registry = new LeaseRegistry(Path.Combine(Repo.Parent, "registry"));
         if (config is not null)
         {
@@ -28,7 +28,7 @@ public sealed class WorktreeFixture : IDisposable
     public LeaseRegistry Registry { get; }
     public SilentHost Host { get; } = new();
     public WorktreeService Service => new(Repo.Root, Host, Registry);
-    public string WorktreesRoot => Path.Combine(Repo.Parent, "app-worktrees");
+    public string WorktreesRoot => Path.Combine(Repo.Parent, Path.GetFileName(Repo.Root) + "-worktrees");
 
     public void Dispose()
     {
