@@ -25,7 +25,8 @@ internal sealed partial class IssueMerge(
     private string _baseBefore = "";
 
     /// <summary>What the checklist found out about the issue, its base and the commands to run.</summary>
-    private sealed record Checked(string BranchTip, string? IssueWorktree, string? BaseCheckout, string Remote, MergeCommand? Test, MergeCommand? AfterMerge);
+    private sealed record Checked(string BranchTip, string? IssueWorktree, string? BaseCheckout, string Remote, MergeCommand? Test,
+        IReadOnlyList<MergeCommand> BeforeMerge, IReadOnlyList<MergeCommand> AfterMerge);
 
     public MergeResult Run(Action<string> phase)
     {
@@ -60,6 +61,15 @@ internal sealed partial class IssueMerge(
                     $"The test gate '{c.Test}' failed (exit code {exit}) on the merged result; '{baseName}' was not changed. Log: {runner.LogPath}", runner)
                     with { TestExitCode = exit };
         }
+        foreach (var hook in c.BeforeMerge)
+        {
+            phase("before-merge hook");
+            var exit = runner.Run(hook, staging.Path, "before-merge");
+            if (exit != 0)
+                return Result(MergeStatus.TestFailed, _baseBefore,
+                    $"The before-merge hook '{hook}' failed (exit code {exit}) on the merged result; '{baseName}' was not changed. Log: {runner.LogPath}", runner)
+                    with { TestExitCode = exit };
+        }
         host.Cancellation.ThrowIfCancellationRequested();
         return Land(phase, c, built, onto, runner);
     }
@@ -82,8 +92,9 @@ internal sealed partial class IssueMerge(
         var test = options.NoTest ? null
             : options.Test is { Length: > 0 } t ? MergeCommand.Explicit("-Test", t)
             : config.Merge.Test is { } ct ? MergeCommand.FromConfig(config, trust, ct) : null;
-        var afterMerge = !options.NoAfterMerge && config.Hooks.AfterMerge.Count > 0 ? MergeCommand.FromConfig(config, trust, config.Hooks.AfterMerge[0]) : null;
-        return new Checked(branchTip, issueWorktree, baseCheckout, remote, test, afterMerge);
+        var beforeMerge = config.Hooks.BeforeMerge.Select(h => MergeCommand.FromConfig(config, trust, h)).ToList();
+        var afterMerge = options.NoAfterMerge ? [] : config.Hooks.AfterMerge.Select(h => MergeCommand.FromConfig(config, trust, h)).ToList();
+        return new Checked(branchTip, issueWorktree, baseCheckout, remote, test, beforeMerge, afterMerge);
     }
 
     /// <summary>Builds the merged result in the staging worktree, with the lockfile and migration policies.</summary>
@@ -128,7 +139,7 @@ internal sealed partial class IssueMerge(
         BranchMover.Move(_root, baseName, c.BaseCheckout, _baseBefore, merged, $"worktree-tools: merge issue {issue.Issue} ({strategy})", "BaseCheckoutDirty");
         var notes = new List<string>();
         if (built.IssueTip is { } rebased && rebased != c.BranchTip) MoveIssueBranch(c.IssueWorktree, c.BranchTip, rebased, notes);
-        if (c.AfterMerge is not null) RunAfterMerge(c.AfterMerge, c.BaseCheckout, runner, notes);
+        foreach (var hook in c.AfterMerge) RunAfterMerge(hook, c.BaseCheckout, runner, notes);
 
         var commits = GitQueries.Commits(_root, onto + ".." + merged);
         var message = $"Merged {commits.Count} commit(s) of '{issue.Branch}' into '{baseName}' ({strategy})" +

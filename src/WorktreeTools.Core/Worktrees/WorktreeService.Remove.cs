@@ -27,6 +27,7 @@ public sealed partial class WorktreeService
         }
         if (!_host.ShouldProcess(w.Path, $"Remove the worktree of issue {w.Issue}{(w.Merged || deleteBranch ? $" and delete branch '{w.Branch}'" : "")}"))
             return null;
+        BeforeRemove(w, force);
 
         using var _ = LockRepository("worktrees");
         var state = w.State;

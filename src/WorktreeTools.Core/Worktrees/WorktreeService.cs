@@ -307,23 +307,9 @@ public sealed partial class WorktreeService
         if (commands.Count == 0) return true;
         EnsureTrusted(commands);
         var log = LogPath(layout.Name, "install");
-        var env = IssueEnvironment(layout, record.Ports);
-        var tokens = layout.Tokens(Repo, record.Ports);
         foreach (var command in commands)
         {
-            var line = ShellCommand.Prepare(command.Text, tokens);
-            _host.Progress(1, activity, $"{command.Text} (log: {log})");
-            int exit;
-            try
-            {
-                exit = ShellCommand.Run(line.Text, layout.Path, line.Environment(env), log, _host.Cancellation,
-                    output => _host.Progress(1, activity, $"{command.Text}: {Truncate(output)}"));
-            }
-            catch (WorktreeToolsException ex) when (ex.ErrorId == "CommandStartFailed")
-            {
-                exit = -1;
-                File.AppendAllText(log, ex.Message + System.Environment.NewLine);
-            }
+            var exit = RunIssueCommand(command, layout, record.Ports, log, activity);
             if (exit == 0) continue;
             _registry.SetState(Repo.MainRoot, layout.Issue, WorktreeState.InstallFailed, log);
             _host.Warning($"'{command.Text}' ({command.Key}) failed with exit code {exit} in {layout.Path}. The worktree is kept; " +
@@ -331,6 +317,50 @@ public sealed partial class WorktreeService
             return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// Runs the issue's before-remove hooks in its worktree (approved first, before anything is changed); a failing
+    /// hook stops the removal unless <paramref name="force"/>. Not run again for a removal that already started.
+    /// </summary>
+    private void BeforeRemove(IssueWorktree w, bool force)
+    {
+        var hooks = Config.Hooks.BeforeRemove;
+        if (hooks.Count == 0 || w.State == WorktreeState.Removing) return;
+        if (w.Missing)
+        {
+            _host.Warning($"hooks.beforeRemove did not run for issue {w.Issue}: its folder {w.Path} is gone.");
+            return;
+        }
+        EnsureTrusted(hooks);
+        var log = LogPath(w.Name, "before-remove");
+        foreach (var hook in hooks)
+        {
+            var exit = RunIssueCommand(hook, WorktreeLayout.Of(w), w.Ports, log, "Remove-IssueWorktree");
+            if (exit == 0) continue;
+            var message = $"The before-remove hook '{hook.Text}' failed with exit code {exit} in {w.Path}. See the log: {log}.";
+            if (!force)
+                throw new WorktreeToolsException("HookFailed", ErrorKind.InvalidOperation, message + " Nothing was removed; fix it, or use -Force to remove anyway.",
+                    w.Issue, recommendedAction: $"Remove-IssueWorktree {w.Issue} -Force");
+            _host.Warning(message + " Removing anyway (-Force).");
+        }
+    }
+
+    /// <summary>Runs a command of the issue in its worktree with its environment, tokens as data; output to <paramref name="log"/>. Returns the exit code.</summary>
+    private int RunIssueCommand(ConfiguredCommand command, WorktreeLayout layout, IReadOnlyDictionary<string, int> ports, string log, string activity)
+    {
+        var line = ShellCommand.Prepare(command.Text, layout.Tokens(Repo, ports));
+        _host.Progress(1, activity, $"{command.Text} (log: {log})");
+        try
+        {
+            return ShellCommand.Run(line.Text, layout.Path, line.Environment(IssueEnvironment(layout, ports)), log, _host.Cancellation,
+                output => _host.Progress(1, activity, $"{command.Text}: {Truncate(output)}"));
+        }
+        catch (WorktreeToolsException ex) when (ex.ErrorId == "CommandStartFailed")
+        {
+            File.AppendAllText(log, ex.Message + System.Environment.NewLine);
+            return -1;
+        }
     }
 
     private static string Truncate(string s) => s.Length <= 80 ? s : s[..77] + "...";
