@@ -23,7 +23,6 @@ public sealed class PathTests
     [InlineData("setup: { copy: [ 'C:/Windows/win.ini' ] }", "setup.copy[0]")]
     [InlineData("worktrees: { root: '../../elsewhere' }", "worktrees.root")]
     [InlineData("worktrees: { root: '/tmp/worktrees' }", "worktrees.root")]
-    [InlineData("merge: { migrations: { directory: '../../db' } }", "merge.migrations.directory")]
     public void A_repository_file_naming_a_path_outside_is_one_clear_error_and_nothing_changes(string yaml, string key)
     {
         using var f = new WorktreeFixture();

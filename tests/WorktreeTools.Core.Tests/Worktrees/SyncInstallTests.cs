@@ -25,6 +25,8 @@ public sealed class SyncInstallTests
         f.Repo.Write("package.json", "{ \"name\": \"app\", \"version\": \"1.0.0\", \"dependencies\": { \"left\": \"file:deps/left\" } }\n");
         Npm(f.Repo.Root, "install");
         f.Repo.Commit("node project");
+        // A detected npm install is repository code: approved as a user who read it would.
+        if (approve) new Core.Config.TrustStore().Approve(f.Service.Config, Core.Config.RepositoryCommands.All(f.Service.Config, f.Repo.Root));
         var w = f.Service.Create("101", noInstall: !install)!;
         File.WriteAllText(Path.Combine(w.Path, "issue.txt"), "work\n");
         f.Repo.Commit("feat(issue-101): work", w.Path);
