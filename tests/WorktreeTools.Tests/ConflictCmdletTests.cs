@@ -5,7 +5,7 @@ using Xunit;
 
 namespace WorktreeTools.Tests;
 
-/// <summary>Get-IssueConflict through a real PowerShell engine: binding, errors, the table and the matrix. Ports 167xx–168xx.</summary>
+/// <summary>Get-IssueConflict and the planned train through a real PowerShell engine: binding, errors, the table and the matrix. Ports 167xx–169xx.</summary>
 public sealed class ConflictCmdletTests
 {
     /// <summary>Issues 101 and 102 change the same line, 103 another file, 104 has no commits yet.</summary>
@@ -73,5 +73,24 @@ public sealed class ConflictCmdletTests
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         Assert.Contains(lines, l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).SequenceEqual(["101", ".", "-", "1", ".", "."]));
         Assert.Contains("n = paths that conflict", text);
+    }
+
+    [Fact]
+    public void Merge_IssueWorktree_Order_Planned_says_why_each_issue_sits_where_it_does()
+    {
+        var (repo, ps) = FourIssues("16901-16999");
+        using var _ = repo;
+        using var __ = ps;
+        var main = repo.Git("rev-parse", "main");
+
+        var r = ps.Run("102, 101, 103 | Merge-IssueWorktree -Order Planned -NoTest -NoFetch -ContinueOnError -WhatIf");
+
+        Assert.Empty(r.Errors);
+        var results = r.Objects<MergeResult>().ToList();
+        Assert.Equal(["102", "101", "103"], results.Select(x => x.Issue));
+        Assert.Equal([MergeStatus.WouldMerge, MergeStatus.WouldConflict, MergeStatus.WouldMerge], results.Select(x => x.Status));
+        Assert.All(results, x => Assert.StartsWith("Input order kept: no other order lands more (2 of 3).", x.OrderReason));
+        Assert.Contains("conflicts with 102 (shared.txt), which lands before it", results[1].OrderReason);
+        Assert.Equal(main, repo.Git("rev-parse", "main"));
     }
 }

@@ -31,8 +31,10 @@ public sealed class MergeEngine
     /// <summary>
     /// Merges <paramref name="issues"/> in order. A failing issue (Conflicted, TestFailed, PushRejected, or an error)
     /// stops the train — the rest are reported as Skipped — unless <see cref="MergeOptions.ContinueOnError"/> ejects it and
-    /// goes on. A dry run (ShouldProcess declined) forecasts each issue on top of the forecasts before it (<see cref="TrainForecast"/>). Each result is also passed to <paramref name="onResult"/> as soon as it is known; errors go
-    /// to <paramref name="onError"/> (without it they are thrown, ending the train).
+    /// goes on. A dry run (ShouldProcess declined) forecasts each issue on top of the forecasts before it (<see cref="TrainForecast"/>).
+    /// With <see cref="TrainOrder.Planned"/> the issues go in the order that lands the most (<see cref="TrainPlanner"/>), each
+    /// result saying why. Each result is also passed to <paramref name="onResult"/> as soon as it is known; errors go to
+    /// <paramref name="onError"/> (without it they are thrown, ending the train).
     /// </summary>
     public IReadOnlyList<MergeResult> Train(MergeOptions options, IReadOnlyList<IssueToMerge> issues,
         Action<MergeResult>? onResult = null, Action<IssueToMerge, WorktreeToolsException>? onError = null)
@@ -42,6 +44,14 @@ public sealed class MergeEngine
         var baseName = options.Into ?? _config.Worktrees.Base;
         var strategy = options.Strategy ?? ParseStrategy(_config.Merge.Strategy);
         var activity = $"Merging {issues.Count} issue(s) into {baseName} ({strategy})";
+        IReadOnlyList<PlannedIssue>? plan = null;
+        if (options.Order == TrainOrder.Planned && issues.Count > 1)
+        {
+            _host.Progress(1, activity, "planning the order", 0);
+            var baseTip = RemoteBase.Read(root, baseName, options.Remote ?? _config.Worktrees.Remote, fetch: false).Newest;
+            plan = TrainPlanner.Plan(root, _config.Merge, baseName, baseTip, issues, strategy);
+            issues = plan.Select(p => p.Issue).ToList();
+        }
         var results = new List<MergeResult>();
         string? failed = null;
         using var session = MergeSession.Open(root, options.LockTimeout, _host, lazy: true);
@@ -77,7 +87,7 @@ public sealed class MergeEngine
                     // A dry run goes on past a forecast conflict, as the real run does with ContinueOnError (and says where it would stop).
                     if (!result.Succeeded && result.Status != MergeStatus.WouldConflict && !options.ContinueOnError) failed = issue.Issue;
                 }
-                result = result with { RepositoryRoot = root };
+                result = result with { RepositoryRoot = root, OrderReason = plan?[i].Reason };
                 results.Add(result);
                 onResult?.Invoke(result);
             }

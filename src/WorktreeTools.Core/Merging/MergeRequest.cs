@@ -37,6 +37,8 @@ public sealed record MergeOptions
     public string? Remote { get; init; }
     /// <summary>In a train, eject a failing issue and go on with the next (otherwise the rest are Skipped).</summary>
     public bool ContinueOnError { get; init; }
+    /// <summary>Merge in the order given, or in the order that lands the most issues (<see cref="Forecast.TrainPlanner"/>).</summary>
+    public TrainOrder Order { get; init; }
     /// <summary>How long to wait for another merge of the same repository to finish.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -32,6 +32,8 @@ public sealed record MergeResult
     /// <summary>A command that puts the base back where it was (only when the base moved).</summary>
     public string? Undo { get; init; }
     public string Message { get; init; } = "";
+    /// <summary>With a planned order (-Order Planned): why the issue sits where it does in the train.</summary>
+    public string? OrderReason { get; init; }
 
     public bool Succeeded => Status is MergeStatus.Merged or MergeStatus.UpToDate or MergeStatus.WouldMerge;
 

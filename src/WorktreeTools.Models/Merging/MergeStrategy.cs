@@ -19,3 +19,12 @@ public enum SyncStrategy
     Rebase,
     Merge,
 }
+
+/// <summary>The order Merge-IssueWorktree merges a train in.</summary>
+public enum TrainOrder
+{
+    /// <summary>As the issues were given.</summary>
+    Input,
+    /// <summary>The order that lands the most issues, planned from the pairwise forecast (see Get-IssueConflict).</summary>
+    Planned,
+}

@@ -47,6 +47,10 @@ public sealed class MergeIssueWorktreeCommand : IssuesCmdlet
     [Parameter]
     public SwitchParameter ContinueOnError { get; set; }
 
+    /// <summary>Input (default) merges in the order given; Planned in the order that lands the most issues, each result saying why.</summary>
+    [Parameter]
+    public TrainOrder Order { get; set; }
+
     /// <summary>Remove each issue's worktree after it merged (with Remove-IssueWorktree's safety).</summary>
     [Parameter]
     public SwitchParameter Remove { get; set; }
@@ -77,6 +81,7 @@ public sealed class MergeIssueWorktreeCommand : IssuesCmdlet
             Push = Push,
             NoFetch = NoFetch,
             ContinueOnError = ContinueOnError,
+            Order = Order,
         };
         engine.Merge(options, issues, Remove, WriteObject, (issue, error) => WriteError(ToErrorRecord(error, issue)));
     }
