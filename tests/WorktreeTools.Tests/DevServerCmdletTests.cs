@@ -50,7 +50,7 @@ public sealed class DevServerCmdletTests
         });
         var table = repo.Ps.Render("Get-IssueWorktree");
         foreach (var (issue, port) in ports)
-            Assert.Matches($@"(?m)^{issue}\s+feature/issue-{issue}\s+Ready\s+.*web:{port}\s+http://localhost:{port}/\s", table);
+            Assert.Matches($@"(?m)^{issue}\s+Ready\s+.*\s+http://localhost:{port}/\s+feature/issue-{issue}\s", table);
 
         var trees = listed.ToDictionary(s => s.Issue, s => Procs.TreeOf(s.Pid));
         Assert.All(trees.Values, t => Assert.True(t.Count >= 3, string.Join(", ", t)));   // wrapper, node, node's child (at least)

@@ -47,8 +47,8 @@ public sealed class MergeCmdletTests
         Assert.True(File.Exists(Path.Combine(repo.Root, "issue-102.txt")));
         Assert.All(ps.Run("Get-IssueWorktree").Objects<IssueWorktree>(), w => Assert.True(w.Merged));
         var table = ps.Render("Get-IssueWorktree | Merge-IssueWorktree -NoTest");
-        Assert.Matches(@"Issue\s+Strategy\s+Status\s+Into", table);
-        Assert.Matches(@"101\s+Merge\s+UpToDate\s+main", table);
+        Assert.Matches(@"Issue\s+Status\s+Strategy\s+Into", table);
+        Assert.Matches(@"101\s+UpToDate\s+Merge\s+main", table);
     }
 
     [Fact]

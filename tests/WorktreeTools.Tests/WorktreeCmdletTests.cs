@@ -31,8 +31,8 @@ public sealed class WorktreeCmdletTests
             Assert.Equal($"PORT={w.Ports["web"]}\nDATABASE_URL=file:./data/agent-issue-{w.Issue}.db\n", File.ReadAllText(w.EnvFile!));
 
         var table = ps.Render("Get-IssueWorktree");
-        Assert.Matches(@"Issue\s+Branch\s+State\s+Sync\s+Changes\s+Merged\s+Ports\s+Server\s+Path", table);
-        Assert.Matches(@"101\s+feature/issue-101\s+Ready\s+\+0 -0\s+clean\s+no\s+web:\d+", table);
+        Assert.Matches(@"Issue\s+State\s+Sync\s+Changes\s+Merged\s+Server\s+Branch\s+Path", table);
+        Assert.Matches(@"101\s+Ready\s+\+0 -0\s+clean\s+empty\s+web:\d+\s+feature/issue-101", table);
 
         // Output binds by property name into the next cmdlet.
         var removed = ps.Run("Get-IssueWorktree 10[12] | Remove-IssueWorktree -Confirm:$false -PassThru");

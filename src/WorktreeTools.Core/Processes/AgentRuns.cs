@@ -107,11 +107,11 @@ public static class AgentRuns
         return Get(repoRoot, id: record.Id).Single();
     }
 
-    /// <summary>The recorded runs (of one issue, or one id, or all), oldest first, with their live state and commits.</summary>
+    /// <summary>The recorded runs (of one issue, or one id, or all), by issue, oldest first, with their live state and commits.</summary>
     public static IReadOnlyList<AgentRun> Get(string repoRoot, string? issue = null, string? id = null) =>
         Settle(repoRoot)
             .Where(r => (issue is null || r.Issue == issue) && (id is null || r.Id == id))
-            .OrderBy(r => r.StartedAt)
+            .OrderBy(r => r.Issue, Worktrees.IssueId.Order).ThenBy(r => r.StartedAt)
             .Select(r => View(repoRoot, r)).ToList();
 
     /// <summary>

@@ -133,7 +133,7 @@ public static class DevServers
     public static IReadOnlyList<DevServer> Get(string repoRoot, string? issue = null) =>
         ProcessRegistry.Open(repoRoot).Read().DevServers
             .Where(r => issue is null || r.Issue == issue)
-            .OrderBy(r => r.Issue.Length).ThenBy(r => r.Issue, StringComparer.Ordinal)
+            .OrderBy(r => r.Issue, Worktrees.IssueId.Order)
             .Select(r => View(repoRoot, r)).ToList();
 
     /// <summary>Stops the whole process tree of the dev server of <paramref name="issue"/>, from any session: gracefully, then forcefully after <paramref name="timeout"/>.</summary>

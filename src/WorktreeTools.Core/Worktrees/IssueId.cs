@@ -27,5 +27,35 @@ public static partial class IssueId
         return text;
     }
 
+    /// <summary>The order issues are listed in: runs of digits compare as numbers (2, 10, 101; PROJ-9 before PROJ-10), the rest ignoring case.</summary>
+    public static readonly IComparer<string> Order = Comparer<string>.Create(Compare);
+
+    private static int Compare(string? a, string? b)
+    {
+        a ??= "";
+        b ??= "";
+        int i = 0, j = 0;
+        while (i < a.Length && j < b.Length)
+        {
+            if (char.IsAsciiDigit(a[i]) && char.IsAsciiDigit(b[j]))
+            {
+                int si = i, sj = j;
+                while (i < a.Length && char.IsAsciiDigit(a[i])) i++;
+                while (j < b.Length && char.IsAsciiDigit(b[j])) j++;
+                var x = a[si..i].TrimStart('0');
+                var y = b[sj..j].TrimStart('0');
+                var byValue = x.Length != y.Length ? x.Length.CompareTo(y.Length) : string.CompareOrdinal(x, y);
+                if (byValue != 0) return byValue;
+                continue;
+            }
+            var c = char.ToUpperInvariant(a[i]).CompareTo(char.ToUpperInvariant(b[j]));
+            if (c != 0) return c;
+            i++;
+            j++;
+        }
+        var rest = (a.Length - i).CompareTo(b.Length - j);
+        return rest != 0 ? rest : string.CompareOrdinal(a, b);
+    }
+
     private static string Shorten(string s) => s.Length <= 80 ? s : s[..77] + "...";
 }

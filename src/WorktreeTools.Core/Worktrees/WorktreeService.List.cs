@@ -86,7 +86,7 @@ public sealed partial class WorktreeService
                 };
         }
 
-        return result;
+        return result.OrderBy(w => w.Issue, IssueId.Order).ToList();
     }
 
     /// <summary>One issue's worktree with status; <c>IssueWorktreeNotFound</c> when there is none.</summary>
