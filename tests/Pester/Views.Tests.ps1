@@ -18,11 +18,13 @@ BeforeDiscovery {
         'WorktreeTools.Worktrees.RepairAction'        = @{ Columns = 'Issue', 'Action', 'Detail' }
         'WorktreeTools.Configuration.ConfiguredCommand' = @{ Columns = 'Key', 'Source', 'Text' }
         'WorktreeTools.Configuration.WorktreeConfig'  = @{ Labels = 'RepositoryRoot', 'Worktrees', 'Ports', 'DevServer', 'Agent', 'Merge' }
+        'WorktreeTools.Merging.IssueConflict'         = @{ Columns = 'Issue', 'Other', 'Status', 'Files' }
+        'WorktreeTools.Merging.IssueConflictMatrix'   = @{ Text = '101', 'PROJ-1234' }
     }
     $cases = foreach ($t in $types) {
         foreach ($width in 80, 120) { @{ TypeName = $t; Width = $width; Expect = $expect[$t] } }
     }
-    $fullCases = @($types | Where-Object { $expect[$_] -and -not $expect[$_].Labels } | ForEach-Object { @{ TypeName = $_ } })
+    $fullCases = @($types | Where-Object { $expect[$_] -and $expect[$_].Columns } | ForEach-Object { @{ TypeName = $_ } })
 }
 
 BeforeAll {
@@ -40,6 +42,10 @@ BeforeAll {
     $script:worktrees = @{}
     Get-IssueWorktree | ForEach-Object { $worktrees[$_.Issue] = $_ }
     $script:server = Start-DevServer 101
+    foreach ($issue in '101', 'PROJ-1234') {   # two issues change the same line: a conflicting pair
+        Set-SandboxFile $worktrees[$issue].Path 'README.md' "# test by $issue`n"
+        git -C $worktrees[$issue].Path commit -q -am "feat(issue-$issue): readme"
+    }
     Set-Content -LiteralPath (Join-Path $worktrees['2'].Path 'notes.txt') -Value 'not committed yet'
     Set-SandboxFile $worktrees['3'].Path 'feature.txt' "done`n"
     git -C $worktrees['3'].Path add -A
@@ -58,6 +64,8 @@ BeforeAll {
         'WorktreeTools.Merging.SyncResult'              = @(Sync-IssueWorktree 101 -WhatIf -NoFetch 3>$null)
         'WorktreeTools.Configuration.ConfiguredCommand' = $approved
         'WorktreeTools.Configuration.WorktreeConfig'    = @(Get-WorktreeConfig)
+        'WorktreeTools.Merging.IssueConflict'           = @(Get-IssueConflict -All)
+        'WorktreeTools.Merging.IssueConflictMatrix'     = @(Get-IssueConflict -Matrix)
     }
     $samples['WorktreeTools.Worktrees.IssueWorktree'] = @(Get-IssueWorktree)
 
@@ -93,10 +101,12 @@ Describe 'The view of <TypeName>' -ForEach $cases {
         $Expect | Should -Not -BeNullOrEmpty -Because "every output type needs a sample and its key columns in Views.Tests.ps1"
         $objects = $samples[$TypeName]
         $objects | Should -Not -BeNullOrEmpty -Because "the sample of $TypeName comes from real commands"
-        if ($Expect.Labels) {
+        if (-not $Expect.Columns) {
+            # A list or custom view: nothing wider than the console, and what it must say.
             $text = $objects | Out-String -Width $Width
-            foreach ($line in $text -split '\r?\n') { $line.TrimEnd().Length | Should -BeLessOrEqual $Width }
+            foreach ($line in $text -split '\r?\n') { $line.TrimEnd().Length | Should -BeLessOrEqual $Width -Because "a line is wider than $Width columns:`n$text" }
             foreach ($label in $Expect.Labels) { $text | Should -Match "(?m)^$label\s+: \S" }
+            foreach ($value in $Expect.Text) { $text | Should -Match ([regex]::Escape($value)) }
             return
         }
         $lines = Get-TableLines $objects $Width
@@ -122,7 +132,7 @@ Describe 'What the status table shows' {
     It 'shows the dev server''s URL with its port, whole, at 80 columns' {
         $text = $samples['WorktreeTools.Worktrees.IssueWorktree'] | Out-String -Width 80
         $port = $server.Ports['web']
-        $text | Should -Match "(?m)^101\s+Ready\s+.*http://localhost:$port/"
+        $text | Should -Match "(?m)^101\s+Ready\s+\+1 -\d+\s+clean\s+no\s+http://localhost:$port/"
         $text | Should -Match "(?m)^10\s+waiting \(asks\)"
         $text | Should -Match "(?m)^2\s+Ready\s+\+0 -2\s+\?1\s+empty"
         $text | Should -Match "(?m)^3\s+Ready\s+\+0 -\d+\s+clean\s+yes"
