@@ -10,7 +10,7 @@ namespace WorktreeTools.Tests;
 /// <summary>
 /// Start-IssueAgent -Interactive in real pwsh on a real terminal (a pseudo-terminal from util-linux script(1)):
 /// the agent reads the keyboard, the test types the answer, and other sessions see what the agent is doing.
-/// Ports 162xx belong to this class.
+/// Ports 163xx belong to this class.
 /// </summary>
 public sealed class InteractiveAgentTests
 {
@@ -77,7 +77,7 @@ public sealed class InteractiveAgentTests
     [LinuxFact]
     public void An_interactive_agent_asks_in_the_terminal_is_seen_waiting_and_gets_the_answer_typed()
     {
-        using var repo = new ProcessRepo("ports: { web: 16201-16299 }\n");
+        using var repo = new ProcessRepo("ports: { web: 16301-16349 }\n");
         repo.NewWorktrees("1");
         var agent = repo.Tool("ask.sh", """
             #!/bin/sh
@@ -111,7 +111,7 @@ public sealed class InteractiveAgentTests
     [LinuxFact]
     public void An_interactive_agent_that_reports_nothing_is_idle_once_its_terminal_is_quiet()
     {
-        using var repo = new ProcessRepo("ports: { web: 16251-16299 }\n");
+        using var repo = new ProcessRepo("ports: { web: 16351-16399 }\n");
         repo.NewWorktrees("1");
         var agent = repo.Tool("quiet.sh", "#!/bin/sh\necho ready\nprintf '> '\nread line\necho \"$line\" > \"$(dirname \"$0\")/line\"\n");
         using var terminal = new Terminal(StartScript(repo, agent, "hello"));

@@ -5,7 +5,7 @@ using Xunit;
 
 namespace WorktreeTools.Tests;
 
-/// <summary>Get-IssueWorktree's status through the cmdlets, as a user acts on it. Ports 161xx–166xx belong to this class.</summary>
+/// <summary>Get-IssueWorktree's status through the cmdlets, as a user acts on it. Ports 169xx belong to this class.</summary>
 public sealed class StatusCmdletTests
 {
     private static long Rows(string database)
@@ -21,7 +21,7 @@ public sealed class StatusCmdletTests
     public void An_issue_with_a_running_server_and_rows_in_its_database_but_no_commits_is_not_cleaned_up_as_merged()
     {
         using var repo = new ProcessRepo(
-            "ports: { web: 16101-16199 }\ndatabase: { path: 'data/issue-{issue}.db' }\ndevServer: { command: 'node server.js', ready: { timeoutSec: 30 } }\n",
+            "ports: { web: 16901-16999 }\ndatabase: { path: 'data/issue-{issue}.db' }\ndevServer: { command: 'node server.js', ready: { timeoutSec: 30 } }\n",
             new Dictionary<string, string> { ["server.js"] = ProcessRepo.ServerJs });
         var w = Assert.Single(repo.NewWorktrees("1"));
         var server = repo.Ok("Start-DevServer 1").Objects<DevServer>().Single();
