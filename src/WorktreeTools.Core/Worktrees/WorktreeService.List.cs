@@ -152,12 +152,32 @@ public sealed partial class WorktreeService
         };
     }
 
-    /// <summary>A PowerShell-style wildcard (<c>*</c>, <c>?</c>, <c>[abc]</c>), case-insensitive.</summary>
+    /// <summary>
+    /// A PowerShell-style wildcard (<c>*</c>, <c>?</c>, <c>[abc]</c>, <c>[a-c]</c>, <c>`</c> to escape), case-insensitive,
+    /// matched in linear time; a <c>[</c> without its <c>]</c> is the error <c>InvalidWildcard</c>.
+    /// </summary>
     public static Regex Wildcard(string pattern)
     {
         var sb = new System.Text.StringBuilder("^");
-        foreach (var c in pattern)
-            sb.Append(c switch { '*' => ".*", '?' => ".", '[' => "[", ']' => "]", _ => Regex.Escape(c.ToString()) });
-        return new Regex(sb.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            if (c == '`' && i + 1 < pattern.Length) sb.Append(Regex.Escape(pattern[++i].ToString()));
+            else if (c == '*') sb.Append(".*");
+            else if (c == '?') sb.Append('.');
+            else if (c == '[')
+            {
+                var close = pattern.IndexOf(']', i + 1);
+                if (close <= i + 1) throw InvalidWildcard(pattern, "a '[' opens a set of characters that needs its ']' (write `[ for a '[' itself)");
+                sb.Append('[').Append(string.Concat(pattern[(i + 1)..close].Select(x => x == '-' ? "-" : Regex.Escape(x.ToString()).Replace("]", "\\]")))).Append(']');
+                i = close;
+            }
+            else sb.Append(Regex.Escape(c.ToString()));
+        }
+        try { return new Regex(sb.Append('$').ToString(), RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking); }
+        catch (ArgumentException ex) { throw InvalidWildcard(pattern, ex.Message); }
     }
+
+    private static WorktreeToolsException InvalidWildcard(string pattern, string why) =>
+        new("InvalidWildcard", ErrorKind.InvalidArgument, $"'{pattern}' is not a valid wildcard: {why}. Examples: 10*, 10[1-3], PROJ-?.", pattern);
 }

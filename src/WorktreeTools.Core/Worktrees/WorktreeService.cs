@@ -219,16 +219,26 @@ public sealed partial class WorktreeService
     {
         _host.Progress(1, "New-IssueWorktree", "environment");
         var copyChosen = Config.SourceOf("setup.copy") == ConfigSource.User;
-        foreach (var file in Config.Setup.Copy.Where(f => f != Config.Env.File))
-            CopyIfMissing(InMain(file, "setup.copy", copyChosen), InWorktree(layout, file, "setup.copy", copyChosen));
+        var included = IncludedFiles.Select(Repo.MainRoot, Config.Setup.Copy.Where(f => f != Config.Env.File && f != Config.Env.Override).ToList(),
+            reportCopy: Config.SourceOf("setup.copy") != ConfigSource.Default);
+        foreach (var file in included.Paths)
+            CopyIfMissing(System.IO.Path.Combine(Repo.MainRoot, file), InWorktree(layout, file.TrimEnd('/'), "setup.copy", copyChosen));
+        if (included.NotFound.Count > 0)
+            _host.Warning($"Not found in {Repo.MainRoot}, so not copied into issue {layout.Issue}: {string.Join("; ", included.NotFound)}.");
 
-        var envTarget = InWorktree(layout, Config.Env.File, "env.file", Config.SourceOf("env.file") == ConfigSource.User);
-        if (!File.Exists(envTarget) && EnvText(layout, record.Ports) is { } rewritten)
+        var target = EnvTarget(layout);
+        if (record.EnvFile is null || !LeaseRegistry.SamePath(record.EnvFile, target))
+        {
+            _registry.Change(Repo.MainRoot, layout.Issue, r => r.EnvFile = target);
+            record.EnvFile = target;
+        }
+        if (!File.Exists(target) && EnvText(layout, record.Ports) is { } rewritten)
         {
             // Written once, whole (temp file + rename): a crash leaves no half-rewritten env file.
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(envTarget)!);
-            File.WriteAllText(envTarget + ".tmp", rewritten);
-            File.Move(envTarget + ".tmp", envTarget, overwrite: true);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
+            File.WriteAllText(target + ".tmp", rewritten);
+            File.Move(target + ".tmp", target, overwrite: true);
+            if (EnvTracked(layout)) KeepUntracked(layout, target);
         }
 
         if (layout.DatabaseFullPath is { } db)
@@ -248,17 +258,64 @@ public sealed partial class WorktreeService
         }
     }
 
-    /// <summary>The issue's env file as setup writes it (the main checkout's copied and rewritten), or null when there is none to write.</summary>
+    /// <summary>True when git tracks the issue's env.file: then it stays as committed, and the issue's values go to env.override.</summary>
+    private bool EnvTracked(WorktreeLayout layout) =>
+        Directory.Exists(layout.Path) && GitCli.Read(layout.Path, ["ls-files", "--error-unmatch", "--", Config.Env.File], check: false).Success;
+
+    /// <summary>The file that holds the issue's values: env.file, or env.override when git tracks env.file.</summary>
+    private string EnvTarget(WorktreeLayout layout) => EnvTracked(layout)
+        ? InWorktree(layout, Config.Env.Override, "env.override", Config.SourceOf("env.override") == ConfigSource.User)
+        : InWorktree(layout, Config.Env.File, "env.file", Config.SourceOf("env.file") == ConfigSource.User);
+
+    /// <summary>
+    /// The text of <see cref="EnvTarget"/> as setup writes it, or null when there is none to write: the main checkout's
+    /// env file (or env.example) copied and rewritten; when git tracks env.file, only the values the rewrite changes,
+    /// on top of the main checkout's env.override when setup.copy names it.
+    /// </summary>
     private string? EnvText(WorktreeLayout layout, IReadOnlyDictionary<string, int> ports)
     {
         var tokens = layout.Tokens(Repo, ports);
+        var set = Config.Env.Set.ToDictionary(kv => kv.Key, kv => Template.Expand(kv.Value, tokens));
+        var replace = EnvFile.Replacements(Config.Env, tokens).ToList();
+        if (EnvTracked(layout))
+        {
+            var committed = File.ReadAllText(InWorktree(layout, Config.Env.File, "env.file", Config.SourceOf("env.file") == ConfigSource.User));
+            var before = EnvFile.Parse(committed);
+            var changed = EnvFile.Parse(EnvFile.Rewrite(committed, set, replace))
+                .Where(kv => set.ContainsKey(kv.Key) || !before.TryGetValue(kv.Key, out var old) || old != kv.Value)
+                .ToDictionary(kv => kv.Key, kv => kv.Value);
+            if (changed.Count == 0) return null;
+            var mine = InMain(Config.Env.Override, "env.override", Config.SourceOf("env.override") == ConfigSource.User);
+            return EnvFile.Rewrite(Config.Setup.Copy.Contains(Config.Env.Override) && File.Exists(mine) ? File.ReadAllText(mine) : "", changed, []);
+        }
         var source = new[] { (Config.Env.File, "env.file"), (Config.Env.Example, "env.example") }
             .Select(f => InMain(f.Item1, f.Item2, Config.SourceOf(f.Item2) == ConfigSource.User))
             .FirstOrDefault(File.Exists);
         var copyEnv = Config.Setup.Copy.Contains(Config.Env.File);
         var text = copyEnv && source is not null ? File.ReadAllText(source) : "";
-        var set = Config.Env.Set.ToDictionary(kv => kv.Key, kv => Template.Expand(kv.Value, tokens));
-        return text.Length > 0 || set.Count > 0 ? EnvFile.Rewrite(text, set, EnvFile.Replacements(Config.Env, tokens)) : null;
+        return text.Length > 0 || set.Count > 0 ? EnvFile.Rewrite(text, set, replace) : null;
+    }
+
+    /// <summary>
+    /// The issue's values went to env.override because git tracks env.file: says so (never silently), and makes git
+    /// ignore the override (in the repository's info/exclude) so that it is neither committed nor makes the worktree dirty.
+    /// </summary>
+    private void KeepUntracked(WorktreeLayout layout, string file)
+    {
+        var relative = System.IO.Path.GetRelativePath(layout.Path, file).Replace('\\', '/');
+        var excluded = "";
+        if (!GitCli.Read(layout.Path, ["check-ignore", "-q", "--", relative], check: false).Success)
+        {
+            var exclude = System.IO.Path.GetFullPath(GitCli.Read(layout.Path, ["rev-parse", "--git-path", "info/exclude"]).Output.Trim(), layout.Path);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(exclude)!);
+            var text = File.Exists(exclude) ? File.ReadAllText(exclude) : "";
+            File.AppendAllText(exclude, (text.Length > 0 && !text.EndsWith('\n') ? "\n" : "") + "/" + relative + "\n");
+            excluded = $" (added to {exclude})";
+        }
+        var values = EnvFile.Parse(File.ReadAllText(file)).Keys;
+        _host.Warning($"git tracks {Config.Env.File}, so issue {layout.Issue}'s copy stays as committed; its values ({string.Join(", ", values)}) are in " +
+                      $"{relative}, which git ignores{excluded}. The processes WorktreeTools starts get them, and so do frameworks that read " +
+                      $"{relative} over {Config.Env.File} (Next.js, Vite, ...); anything that reads only {Config.Env.File} does not.");
     }
 
     /// <summary>A path of the main checkout a setting names, kept inside it unless the user's own file chose it.</summary>
@@ -372,10 +429,10 @@ public sealed partial class WorktreeService
     /// </summary>
     public IReadOnlyDictionary<string, string?> IssueEnvironment(WorktreeLayout layout, IReadOnlyDictionary<string, int> ports)
     {
-        var envFile = System.IO.Path.Combine(layout.Path, Config.Env.File);
-        var fromFile = File.Exists(envFile)
-            ? EnvFile.Parse(File.ReadAllText(envFile)).ToDictionary(kv => kv.Key, kv => (string?)kv.Value)
-            : new Dictionary<string, string?>();
+        // The env file, then env.override over it (where the issue's values are when git tracks the env file).
+        var fromFile = new Dictionary<string, string?>();
+        foreach (var file in new[] { Config.Env.File, Config.Env.Override }.Select(f => System.IO.Path.Combine(layout.Path, f)).Where(File.Exists))
+            foreach (var (k, v) in EnvFile.Parse(File.ReadAllText(file))) fromFile[k] = v;
         var env = Processes.IssueEnvironment.For(layout.Issue, layout.Path, fromFile, ports, Config.DevServer.Ready.Port);
         env["WORKTREE_BRANCH"] = layout.Branch;
         env["WORKTREE_PATH"] = layout.Path;
