@@ -19,6 +19,8 @@ public enum ConfigKind
     Regex,
     /// <summary>A folder inside the repository (relative, no '..'), from any file.</summary>
     Folder,
+    /// <summary>A branch or remote name: letters, digits and . _ / + @ -, starting with a letter, digit or '_' (never an option).</summary>
+    Name,
     /// <summary>Port names to ranges (<c>web: 3001-3999</c>).</summary>
     PortMap,
     /// <summary>Environment variable names to template values.</summary>
@@ -72,8 +74,8 @@ public static class ConfigKeys
         S("worktrees.root", "../{repo}-worktrees", "where issue worktrees are created, relative to this folder", Config.Tokens.Repo, PathScope.NextToRepository),
         S("worktrees.name", "issue-{issue}", "folder name of one issue's worktree", Config.Tokens.Issue),
         S("worktrees.branch", "feature/issue-{issue}", "branch of one issue (letters, digits, . _ / + @ -)", Config.Tokens.Name),
-        S("worktrees.base", "main", "branch new work starts from and merges back into"),
-        S("worktrees.remote", "origin", "fetched before creating and merging (ignored if absent)"),
+        new("worktrees.base", ConfigKind.Name, "main", "branch new work starts from and merges back into"),
+        new("worktrees.remote", ConfigKind.Name, "origin", "fetched before creating and merging (ignored if absent)"),
 
         new("setup.copy", ConfigKind.List, "[.env]", "untracked files copied from the main checkout: names or globs (.gitignore syntax); .worktreeinclude is read too") { Scope = PathScope.Patterns },
         C("setup.install", "auto", "auto = pnpm/npm/yarn/bun install, from the lockfile; none = never", Config.Tokens.Worktree),

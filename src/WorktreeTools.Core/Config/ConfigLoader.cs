@@ -215,6 +215,10 @@ public static partial class ConfigLoader
                 if (key == "merge.migrations.pattern" && text?.Trim() == "auto") break;
                 CheckRegex(text, node, file, key, key == "merge.migrations.pattern" ? "n" : null);
                 break;
+            case ConfigKind.Name:
+                if (text is not null && !SafeName().IsMatch(text))
+                    throw Error("ConfigBadValue", file, node, key, $"'{text}' is not a name WorktreeTools uses: letters, digits and . _ / + @ -, starting with a letter, digit or '_'.");
+                break;
             case ConfigKind.Folder:
                 if (text is not null && (Path.IsPathRooted(text) || text.Replace('\\', '/').Split('/').Contains("..")))
                     throw Error("ConfigBadValue", file, node, key, $"must be a folder inside the repository (relative, no '..'), not '{text}'.");
@@ -258,6 +262,9 @@ public static partial class ConfigLoader
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
     private static partial Regex PortName();
+
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9._/+@-]*$")]
+    private static partial Regex SafeName();
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
     private static partial Regex VariableName();

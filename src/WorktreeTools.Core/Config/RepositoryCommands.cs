@@ -43,6 +43,14 @@ public static class RepositoryCommands
     }
 
     /// <summary>
+    /// The lockfile policy's regeneration when none is configured: the install of the package manager whose lockfile the
+    /// checkout has (detected, run by merges and syncs on a lockfile conflict); null when the policy is off or has a command.
+    /// </summary>
+    public static ConfiguredCommand? Regenerate(WorktreeConfig config, CheckoutFiles files) =>
+        !config.Merge.Lockfiles.Enabled || config.Merge.Lockfiles.Regenerate is not null ? null
+        : PackageManager.Detect(files) is { } manager && files.Exists(manager.Lockfile) ? DetectedInstall("merge.lockfiles.regenerate", manager, files) : null;
+
+    /// <summary>
     /// Every command of the repository a user can approve from <paramref name="folder"/>: the configured ones,
     /// and the detected ones of that folder and of the base a new issue starts from (what New-IssueWorktree reads).
     /// </summary>
@@ -50,7 +58,7 @@ public static class RepositoryCommands
     {
         var checkouts = new[] { CheckoutFiles.Folder(folder), Base(config) }.OfType<CheckoutFiles>();
         return TrustStore.Commands(config)
-            .Concat(checkouts.SelectMany(f => new[] { Install(config, f), DevServer(config, f) }).OfType<ConfiguredCommand>())
+            .Concat(checkouts.SelectMany(f => new[] { Install(config, f), DevServer(config, f), Regenerate(config, f) }).OfType<ConfiguredCommand>())
             .DistinctBy(c => TrustStore.Hash(config.RepositoryRoot, c))
             .ToList();
     }

@@ -102,8 +102,7 @@ internal sealed partial class IssueMerge(
     {
         var own = GitQueries.Commits(_root, "--no-merges", onto + ".." + branchTip);
         var tokens = new Dictionary<string, string>(runner.Tokens) { ["subject"] = Subject(own) };
-        var lockfiles = new LockfilePolicy(config.Merge.Lockfiles,
-            () => config.Merge.Lockfiles.Regenerate is { } rc ? MergeCommand.FromConfig(config, trust, rc) : null, runner);
+        var lockfiles = new LockfilePolicy(config, trust, runner);
         var migrations = new MigrationPolicy(config.Merge.Migrations);
         var builder = new StagedBuilder(staging, migrations, new ConflictDriver(lockfiles, BaseSide.Ours, baseName, _policies, migrations), _policies);
         return builder.Build(strategy, new StagedMergeInput(baseName, onto, branchTip, picks,

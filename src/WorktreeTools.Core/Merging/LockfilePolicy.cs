@@ -1,4 +1,5 @@
 using WorktreeTools.Configuration;
+using WorktreeTools.Core.Config;
 using WorktreeTools.Core.Git;
 using WorktreeTools.Merging;
 
@@ -18,8 +19,15 @@ internal sealed record LockfileResolution(bool Resolved, MergePolicy? Policy, st
 /// conflicted file is a lockfile, take the base's version, run the regenerate command (configured, or the
 /// package manager that owns the lockfile), stage the regenerated file and let the operation continue.
 /// </summary>
-internal sealed class LockfilePolicy(LockfileSettings settings, Func<MergeCommand?> configuredRegenerate, MergeCommandRunner runner)
+/// <remarks>
+/// The regenerate command is repository code either way: merge.lockfiles.regenerate, or the package manager's install,
+/// which runs the install scripts of the package.json files the merged result holds. Both must be approved
+/// (<c>CommandNotApproved</c> otherwise, before the lockfile is touched; nothing lands).
+/// </remarks>
+internal sealed class LockfilePolicy(WorktreeConfig config, TrustStore trust, MergeCommandRunner runner)
 {
+    private readonly LockfileSettings settings = config.Merge.Lockfiles;
+
     /// <summary>True when the policy is on and every one of <paramref name="conflicts"/> is a lockfile (also what the dry run predicts).</summary>
     public static bool OnlyLockfiles(LockfileSettings settings, IReadOnlyCollection<string> conflicts) =>
         settings.Enabled && conflicts.Count > 0 && conflicts.All(c => settings.Files.Contains(Path.GetFileName(c), StringComparer.Ordinal));
@@ -35,11 +43,11 @@ internal sealed class LockfilePolicy(LockfileSettings settings, Func<MergeComman
         var withBase = stages.Select(s => s.Split('\t', 2)).Where(p => p.Length == 2 && p[0].Split(' ')[2] == stage).Select(p => p[1]).ToHashSet();
         if (Obstacle(conflicts, withBase, regenerateConfigured: settings.Regenerate is not null, baseName) is { } why) return Failure(why);
 
-        var runs = new List<(MergeCommand Command, string Dir)>();
-        if (configuredRegenerate() is { } configured) runs.Add((configured, worktree));
-        else
-            foreach (var lockfile in conflicts)
-                runs.Add((MergeCommand.Explicit("merge.lockfiles.regenerate", PackageManager.ForLockfile(lockfile)!.InstallCommand), Path.GetDirectoryName(Path.Combine(worktree, lockfile))!));
+        var runs = (settings.Regenerate is { } configured
+                ? [(configured, worktree)]
+                : conflicts.Select(lockfile => (RepositoryCommands.DetectedInstall("merge.lockfiles.regenerate", PackageManager.ForLockfile(lockfile)!,
+                    CheckoutFiles.Folder(worktree)), Path.GetDirectoryName(Path.Combine(worktree, lockfile))!)))
+            .Select(r => (Command: MergeCommand.FromConfig(config, trust, r.Item1), Dir: r.Item2)).ToList();
 
         GitCli.Run(worktree, ["checkout", side == BaseSide.Ours ? "--ours" : "--theirs", "--", .. conflicts]);
         foreach (var (command, dir) in runs)

@@ -68,8 +68,7 @@ public sealed class SyncEngine
         var backup = BackupRefs.NewPrefix(options.Issue);
         BackupRefs.Save(root, backup, new Dictionary<string, string> { ["branch"] = before }, $"worktree-tools: before syncing issue {options.Issue}");
         var runner = MergeCommandRunner.For(_config, root, "sync", options.Issue, options.Branch, baseName, options.TemplateValues, _host.Cancellation);
-        var lockfiles = new LockfilePolicy(_config.Merge.Lockfiles,
-            () => _config.Merge.Lockfiles.Regenerate is { } rc ? MergeCommand.FromConfig(_config, _trust, rc) : null, runner);
+        var lockfiles = new LockfilePolicy(_config, _trust, runner);
         var rebase = options.Strategy == SyncStrategy.Rebase;
         // Rebasing replays the branch on the base ("ours" is the base); merging brings the base in ("theirs").
         var driver = new ConflictDriver(lockfiles, rebase ? BaseSide.Ours : BaseSide.Theirs, baseName, policies, migrations);

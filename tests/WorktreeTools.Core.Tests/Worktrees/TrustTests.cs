@@ -95,12 +95,18 @@ public sealed class TrustTests
     }
 
     [Fact]
-    public void A_base_given_by_the_repository_file_or_by_the_user_is_held_to_the_same_rule()
+    public void A_base_or_remote_given_by_the_repository_file_or_by_the_user_is_never_shell_or_option_syntax()
     {
-        using var f = new WorktreeFixture("worktrees: { base: 'main;touch pwned' }\n");
-        Assert.Equal("InvalidBaseName", Assert.Throws<WorktreeToolsException>(() => f.Service.Create("6", noInstall: true)).ErrorId);
+        using var f = new WorktreeFixture();
         Assert.Equal("InvalidBaseName", Assert.Throws<WorktreeToolsException>(() => f.Service.Create("6", baseBranch: "$(id)", noInstall: true)).ErrorId);
+        Assert.Equal("InvalidBaseName", Assert.Throws<WorktreeToolsException>(() => f.Service.Create("6", baseBranch: "--upload-pack=touch pwned", noInstall: true)).ErrorId);
         Assert.Empty(f.Registry.ForRepository(f.Repo.Root));
+        foreach (var yaml in new[] { "worktrees: { base: 'main;touch pwned' }", "worktrees: { remote: '--upload-pack=touch pwned' }" })
+        {
+            f.Repo.Write(ConfigLoader.RepositoryFileName, yaml + "\n");
+            Assert.Equal("ConfigBadValue", Assert.Throws<ConfigurationException>(() => f.Service.Create("6", noInstall: true)).ErrorId);
+        }
+        Assert.Empty(Directory.EnumerateFiles(f.Repo.Parent, "pwned", SearchOption.AllDirectories));
     }
 
     [Fact]
@@ -199,5 +205,31 @@ public sealed class TrustTests
 
         Assert.Equal(1, trust.Revoke(f.Service.Config));
         Assert.Equal("CommandNotApproved", Assert.Throws<WorktreeToolsException>(() => f.Service.Create("13")).ErrorId);
+    }
+
+    [Fact]
+    public void A_detected_lockfile_regeneration_in_a_merge_is_repository_code_too()
+    {
+        using var repo = new Merging.MergeRepo();
+        repo.Repo.Write("package.json", """{ "name": "app", "version": "1.0.0", "scripts": { "postinstall": "touch pwned" } }""");
+        repo.Repo.Write("package-lock.json", "{ \"lockfileVersion\": 3 }\n");
+        repo.Repo.Commit("node project");
+        repo.Git("push", "-q", "origin", "main");
+        var a = repo.Issue("301", ("package-lock.json", "{ \"lockfileVersion\": 3, \"a\": 1 }\n"));
+        var b = repo.Issue("302", ("package-lock.json", "{ \"lockfileVersion\": 3, \"b\": 1 }\n"));
+        var config = Merging.MergeRepo.Config(repo.Root);
+        var engine = new Core.Merging.MergeEngine(config, new SilentHost());
+        Assert.Equal(WorktreeTools.Merging.MergeStatus.Merged, engine.Merge(repo.Options(), a).Status);
+        var before = repo.Tip();
+
+        var ex = Assert.Throws<WorktreeToolsException>(() => engine.Merge(repo.Options(), b));
+        Assert.Equal("CommandNotApproved", ex.ErrorId);
+        Assert.Contains("merge.lockfiles.regenerate", ex.Message);
+        Assert.Contains("package.json: postinstall: touch pwned", ex.Message);
+        Assert.Equal(before, repo.Tip());
+        Assert.False(File.Exists(Path.Combine(Core.Merging.StagingWorktree.PathFor(repo.Root), "pwned")));
+
+        var regenerate = Assert.Single(RepositoryCommands.All(config, repo.Root), c => c.Key == "merge.lockfiles.regenerate");
+        Assert.Equal((ConfigSource.Detected, "npm install"), (regenerate.Source, regenerate.Text));
     }
 }
