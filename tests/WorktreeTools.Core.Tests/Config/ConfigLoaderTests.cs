@@ -52,6 +52,21 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void The_starter_file_lists_every_key_with_its_default_and_a_comment()
+    {
+        var lines = StarterConfig.Text.Split('\n');
+        foreach (var key in ConfigKeys.All)
+        {
+            var leaf = key.Name.Split('.')[^1];
+            var depth = key.Name.Count(c => c == '.');
+            Assert.Contains(lines, l => l.StartsWith(new string(' ', 2 * depth) + leaf + ": " + key.Default, StringComparison.Ordinal) && l.Contains(" # "));
+        }
+        var c = Load(StarterConfig.Text);
+        Assert.Empty(c.Hooks.All);
+        Assert.Equal(".env.local", c.Env.Override);
+    }
+
+    [Fact]
     public void Repository_and_user_files_overlay_the_defaults_key_by_key_with_sources()
     {
         var c = Load(
