@@ -20,6 +20,7 @@
         'Enter-IssueWorktree'
         'Get-DevServer'
         'Get-IssueAgent'
+        'Get-IssueArtifact'
         'Get-IssueConflict'
         'Get-IssueLog'
         'Get-IssueWorktree'

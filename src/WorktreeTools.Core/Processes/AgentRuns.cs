@@ -159,9 +159,9 @@ public static class AgentRuns
         return View(repoRoot, record);
     }
 
-    /// <summary>The last <paramref name="tail"/> lines of the run's log (an id, or an issue's latest run); with <paramref name="follow"/>, then new lines until it ends or <paramref name="cancel"/>.</summary>
-    public static IEnumerable<string> ReadLog(string repoRoot, string idOrIssue, int tail, bool follow, CancellationToken cancel) =>
-        RunLogs.Read(Find(repoRoot, idOrIssue), tail, follow, cancel);
+    /// <summary>The last <paramref name="tail"/> lines of the run's log (an id, or an issue's latest run); with <paramref name="follow"/>, then new lines until it ends, <paramref name="timeout"/> passes or <paramref name="cancel"/>.</summary>
+    public static IEnumerable<string> ReadLog(string repoRoot, string idOrIssue, int tail, bool follow, CancellationToken cancel, TimeSpan? timeout = null) =>
+        RunLogs.Read(Find(repoRoot, idOrIssue), tail, follow, cancel, timeout);
 
     /// <summary>Stops without asking (the caller asked already, e.g. Remove-IssueWorktree).</summary>
     internal static void StopCore(string repoRoot, AgentRunRecord record, TimeSpan timeout, IOperationHost host)

@@ -144,9 +144,28 @@ public static class DevServers
         return View(repoRoot, StopCore(repoRoot, record, timeout, host));
     }
 
-    /// <summary>The last <paramref name="tail"/> lines of the server's log; with <paramref name="follow"/>, then new lines until it ends or <paramref name="cancel"/>.</summary>
-    public static IEnumerable<string> ReadLog(string repoRoot, string issue, int tail, bool follow, CancellationToken cancel) =>
-        RunLogs.Read(Find(repoRoot, issue), tail, follow, cancel);
+    /// <summary>
+    /// The last <paramref name="tail"/> lines of the server's log; with <paramref name="follow"/>, then new lines until
+    /// the issue's server has ended and not started again within <see cref="RestartGrace"/> (so a restart, or a log
+    /// rotated meanwhile, is followed into), <paramref name="timeout"/> passes, or <paramref name="cancel"/>.
+    /// </summary>
+    public static IEnumerable<string> ReadLog(string repoRoot, string issue, int tail, bool follow, CancellationToken cancel, TimeSpan? timeout = null) =>
+        RunLogs.Read(Find(repoRoot, issue), tail, follow, cancel, timeout, follow ? Runs(repoRoot, issue) : null);
+
+    /// <summary>How long a follower waits for a server that ended to start again (Restart-DevServer) before it stops following.</summary>
+    private static readonly TimeSpan RestartGrace = TimeSpan.FromSeconds(5);
+
+    /// <summary>True while the issue's dev server (whichever process it is now) runs, and for <see cref="RestartGrace"/> after it ended.</summary>
+    private static Func<bool> Runs(string repoRoot, string issue)
+    {
+        var registry = ProcessRegistry.Open(repoRoot);
+        var lastSeen = System.Diagnostics.Stopwatch.StartNew();
+        return () =>
+        {
+            if (registry.Read().DevServers.FirstOrDefault(r => r.Issue == issue) is { } r && r.Process.IsAlive()) lastSeen.Restart();
+            return lastSeen.Elapsed < RestartGrace;
+        };
+    }
 
     /// <summary>Stops without asking (the caller asked already, e.g. Remove-IssueWorktree).</summary>
     internal static DevServerRecord StopCore(string repoRoot, DevServerRecord record, TimeSpan timeout, IOperationHost host)

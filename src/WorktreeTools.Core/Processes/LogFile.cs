@@ -40,25 +40,28 @@ public static class LogFile
     }
 
     /// <summary>The last <paramref name="count"/> complete lines, then the lines that follow as they arrive (see <see cref="Follow"/>).</summary>
-    public static IEnumerable<string> TailThenFollow(string path, int count, Func<bool> isRunning, CancellationToken cancel)
+    public static IEnumerable<string> TailThenFollow(string path, int count, Func<bool> isRunning, CancellationToken cancel, TimeSpan? timeout = null)
     {
         // A line still being written is left to Follow, so that it comes out whole.
         var end = EndOfLastLine(path);
         foreach (var line in Tail(path, count, 0, end)) yield return line;
-        foreach (var line in Follow(path, end, isRunning, cancel)) yield return line;
+        foreach (var line in Follow(path, end, isRunning, cancel, timeout: timeout)) yield return line;
     }
 
     /// <summary>
     /// The lines appended after <paramref name="fromOffset"/>, as they arrive, until <paramref name="isRunning"/>
-    /// says the writer has ended (the rest is read first) or <paramref name="cancel"/> is signalled.
+    /// says the writer has ended (the rest is read first), <paramref name="timeout"/> has passed, or
+    /// <paramref name="cancel"/> is signalled. A log truncated or replaced (rotated) meanwhile is read again from its start.
     /// </summary>
-    public static IEnumerable<string> Follow(string path, long fromOffset, Func<bool> isRunning, CancellationToken cancel, TimeSpan? poll = null)
+    public static IEnumerable<string> Follow(string path, long fromOffset, Func<bool> isRunning, CancellationToken cancel,
+        TimeSpan? poll = null, TimeSpan? timeout = null)
     {
         var cursor = new LogCursor(path, fromOffset);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             // Ask before reading, so that everything written before the end is read.
-            var running = isRunning();
+            var running = isRunning() && !(clock.Elapsed >= timeout);
             foreach (var line in cursor.ReadLines()) yield return line;
             if (!running)
             {
@@ -98,10 +101,16 @@ public static class LogFile
     }
 }
 
-/// <summary>Reads a growing log in complete lines from an offset; a line still being written waits in <see cref="Pending"/>.</summary>
+/// <summary>
+/// Reads a growing log in complete lines from an offset; a line still being written waits in <see cref="Pending"/>.
+/// A log that got shorter (truncated) or whose first bytes changed (replaced by a new file: rotated, or started
+/// again) is read again from its start.
+/// </summary>
 internal sealed class LogCursor(string path, long offset)
 {
+    private const int PrefixLength = 256;
     private readonly List<byte> _partial = [];
+    private byte[]? _prefix;
 
     public long Offset { get; private set; } = offset;
 
@@ -113,12 +122,17 @@ internal sealed class LogCursor(string path, long offset)
         var lines = new List<string>();
         if (!File.Exists(path)) return lines;
         using var fs = LogFile.Open(path);
-        if (fs.Length < Offset)
+        var prefix = new byte[(int)Math.Min(PrefixLength, fs.Length)];
+        prefix = prefix[..fs.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false)]; // it may shrink meanwhile
+        var common = Math.Min(prefix.Length, _prefix?.Length ?? 0);
+        if (fs.Length < Offset || (_prefix is not null && !prefix.AsSpan(0, common).SequenceEqual(_prefix.AsSpan(0, common))))
         {
-            // Truncated or replaced: start again from the beginning.
+            // Truncated, or another file now: start again from the beginning.
             Offset = 0;
             _partial.Clear();
+            _prefix = null;
         }
+        if (prefix.Length >= (_prefix?.Length ?? 0)) _prefix = prefix;
         fs.Position = Offset;
         var buffer = new byte[8192];
         int n;

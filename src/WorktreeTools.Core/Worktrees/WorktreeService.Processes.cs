@@ -50,8 +50,9 @@ public sealed partial class WorktreeService
 
     public DevServer StopDevServer(string issue) => DevServers.Stop(Repo.MainRoot, IssueId.Validate(issue), StopTimeout, _host);
 
-    public IEnumerable<string> DevServerLog(string issue, int tail, bool follow) =>
-        DevServers.ReadLog(Repo.MainRoot, IssueId.Validate(issue), tail, follow, _host.Cancellation);
+    /// <summary>The dev server's log; following, it goes on across restarts and rotations until the server ends, <paramref name="timeout"/> passes or Ctrl+C.</summary>
+    public IEnumerable<string> DevServerLog(string issue, int tail, bool follow, TimeSpan? timeout = null) =>
+        DevServers.ReadLog(Repo.MainRoot, IssueId.Validate(issue), tail, follow, _host.Cancellation, timeout);
 
     /// <summary>
     /// Starts an agent run in the issue's worktree: <paramref name="agent"/> (a preset or a template the user
@@ -98,8 +99,22 @@ public sealed partial class WorktreeService
 
     public AgentRun StopAgent(string idOrIssue) => AgentRuns.Stop(Repo.MainRoot, idOrIssue, StopTimeout, _host);
 
-    public IEnumerable<string> AgentLog(string idOrIssue, int tail, bool follow) =>
-        AgentRuns.ReadLog(Repo.MainRoot, idOrIssue, tail, follow, _host.Cancellation);
+    public IEnumerable<string> AgentLog(string idOrIssue, int tail, bool follow, TimeSpan? timeout = null) =>
+        AgentRuns.ReadLog(Repo.MainRoot, idOrIssue, tail, follow, _host.Cancellation, timeout);
+
+    /// <summary>
+    /// The artifacts of <paramref name="worktrees"/>: the files <c>artifacts/issue-&lt;id&gt;-&lt;name&gt;</c> in each,
+    /// whose name matches <paramref name="name"/> (wildcards), in the worktrees' order.
+    /// </summary>
+    public static IReadOnlyList<(string Issue, string Path)> ArtifactFiles(IEnumerable<IssueWorktree> worktrees, string? name = null)
+    {
+        var matcher = string.IsNullOrEmpty(name) ? null : Wildcard(name);
+        return worktrees
+            .Where(w => !w.Missing)
+            .SelectMany(w => Artifacts.List(w.Path, w.Issue).Select(path => (w.Issue, Path: path)))
+            .Where(a => matcher is null || matcher.IsMatch(Artifacts.NameOf(a.Path, a.Issue)))
+            .ToList();
+    }
 
     /// <summary>The last lines of the issue's install log.</summary>
     public IEnumerable<string> InstallLog(string issue, int tail)

@@ -33,20 +33,26 @@ public sealed class GetIssueLogCommand : RepositoryCmdlet
     [ValidateRange(0, int.MaxValue)]
     public int Tail { get; set; } = 50;
 
-    /// <summary>Keep reading new lines as they are written, until the process ends or Ctrl+C.</summary>
+    /// <summary>Keep reading new lines as they are written, until the process ends (a dev server: and is not restarted), -Timeout, or Ctrl+C.</summary>
     [Parameter]
     [Alias("Follow")]
     public SwitchParameter Wait { get; set; }
+
+    /// <summary>With -Wait, stop following after this many seconds.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? Timeout { get; set; }
 
     protected override void ProcessRecord() => Try(() =>
     {
         var engine = Engine.Worktrees(RepositoryPath, Operation);
         var source = RunId is not null ? IssueLogSource.Agent : Source;
+        var timeout = Timeout is { } t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null;
         var lines = source switch
         {
-            IssueLogSource.Agent => engine.AgentLog(RunId ?? Issue, Tail, Wait),
+            IssueLogSource.Agent => engine.AgentLog(RunId ?? Issue, Tail, Wait, timeout),
             IssueLogSource.Install => engine.InstallLog(Issue, Tail),
-            _ => engine.DevServerLog(Issue, Tail, Wait),
+            _ => engine.DevServerLog(Issue, Tail, Wait, timeout),
         };
         foreach (var line in lines) WriteObject(line);
     }, Issue);

@@ -31,10 +31,7 @@ public sealed class GetIssueWorktreeCommand : RepositoryCmdlet
     private void List(string repository, IReadOnlyList<string> patterns)
     {
         var list = Engine.Worktrees(repository, Operation).List(patterns, All);
-        foreach (var p in patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p)))
-            if (!list.Any(w => w.Issue.Equals(p, StringComparison.OrdinalIgnoreCase)))
-                WriteError(ToErrorRecord(new WorktreeToolsException("IssueWorktreeNotFound", ErrorKind.ObjectNotFound,
-                    $"Issue {p} has no worktree. Create it with New-IssueWorktree {p}.", p), p));
+        ReportMissing(patterns, list.Select(w => w.Issue));
         WriteObject(list, enumerateCollection: true);
     }
 }

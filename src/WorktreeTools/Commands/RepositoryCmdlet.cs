@@ -18,6 +18,15 @@ public abstract class RepositoryCmdlet : WorktreeCmdlet
     /// <summary>Keeps the current item's issues, with its repository, for <see cref="Gathered"/> (call in ProcessRecord).</summary>
     protected void Gather(IEnumerable<string>? items) => _gathered.Add((RepositoryPath, items?.ToArray() ?? []));
 
+    /// <summary>Writes IssueWorktreeNotFound for each id without wildcards that names none of <paramref name="found"/>.</summary>
+    protected void ReportMissing(IEnumerable<string> patterns, IEnumerable<string> found)
+    {
+        var issues = found.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var p in patterns.Where(p => !WildcardPattern.ContainsWildcardCharacters(p) && !issues.Contains(p)))
+            WriteError(ToErrorRecord(new WorktreeToolsException("IssueWorktreeNotFound", ErrorKind.ObjectNotFound,
+                $"Issue {p} has no worktree. Create it with New-IssueWorktree {p}.", p), p));
+    }
+
     /// <summary>What <see cref="Gather"/> kept, one entry per repository in the order they came, the issues in theirs.</summary>
     protected IEnumerable<(string Repository, IReadOnlyList<string> Items)> Gathered =>
         _gathered.GroupBy(g => g.Repository, StringComparer.Ordinal)

@@ -180,6 +180,42 @@ public sealed class DevServerTests : IDisposable
             DevServers.Start(_repo, "15", _box.Dir, "x", null, new Dictionary<string, int> { ["web"] = 1 }, new ReadySettings { Port = "api" }, SilentHost.Instance)).ErrorId);
     }
 
+    [LinuxFact]
+    public async Task Following_the_log_goes_on_across_a_restart_and_ends_when_the_server_is_stopped()
+    {
+        var work = _box.Folder("wt-restart");
+        // Says which life it is in (a counter file beside it), then a line a second until stopped.
+        _box.Write("wt-restart/server.sh", """
+            n=$(cat life 2>/dev/null || echo 0); n=$((n + 1)); echo $n > life
+            echo "ready in life $n"
+            i=0; while true; do i=$((i + 1)); echo "life $n tick $i"; sleep 0.2; done
+            """);
+        var ready = new ReadySettings { Pattern = "ready in life", TimeoutSec = 30 };
+        DevServers.Start(_repo, "31", work, "sh server.sh", null, null, ready, SilentHost.Instance);
+
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var lines = new List<string>();
+        var follower = Task.Run(() =>
+        {
+            foreach (var line in DevServers.ReadLog(_repo, "31", 0, follow: true, cancel.Token))
+                lock (lines) lines.Add(line);
+        });
+        bool Seen(string text) { lock (lines) return lines.Any(l => l.Contains(text)); }
+        Assert.True(ProcessSandbox.Eventually(() => Seen("life 1 tick 2")));
+
+        // Restart-DevServer's way: stop, then start again. The follower must not stop in between.
+        DevServers.Stop(_repo, "31", TimeSpan.FromSeconds(10), SilentHost.Instance);
+        DevServers.Start(_repo, "31", work, "sh server.sh", null, null, ready, SilentHost.Instance);
+        Assert.True(ProcessSandbox.Eventually(() => Seen("life 2 tick 2")), string.Join("\n", lines));
+        Assert.False(follower.IsCompleted);
+
+        DevServers.Stop(_repo, "31", TimeSpan.FromSeconds(10), SilentHost.Instance);
+        await follower.WaitAsync(TimeSpan.FromSeconds(60));   // ends on its own once the server stays stopped
+        Assert.False(cancel.IsCancellationRequested);
+        Assert.Contains(lines, l => l.StartsWith("# ", StringComparison.Ordinal) && l.Contains("sh server.sh"));
+        Assert.Contains("ready in life 2", lines);
+    }
+
     private (DevServer Server, string Work, Dictionary<string, int> Ports) StartServer(string issue, int? port = null, ReadySettings? ready = null)
     {
         var work = _box.Folder($"wt-{issue}");

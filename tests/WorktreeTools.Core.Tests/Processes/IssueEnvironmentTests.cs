@@ -36,8 +36,17 @@ public sealed class IssueEnvironmentTests
     [Fact]
     public void Artifacts_are_named_per_issue_so_merges_never_collide()
     {
-        Assert.Equal(Path.Combine(Work, "artifacts", "issue-101-build-output.json"), Artifacts.PathFor(Work, "101", "build-output.json"));
-        Assert.Equal("ArtifactNameInvalid", Assert.Throws<WorktreeToolsException>(() => Artifacts.PathFor(Work, "101", "../escape")).ErrorId);
         Assert.Empty(Artifacts.List(Path.Combine(Work, "does-not-exist"), "101"));
+        var work = Path.Combine(Path.GetTempPath(), "wtt-artifacts-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            Directory.CreateDirectory(Artifacts.Folder(work));
+            foreach (var f in new[] { "issue-1-build-output.json", "issue-10-build-output.json", "issue-1-log.txt", "notes.txt" })
+                File.WriteAllText(Path.Combine(Artifacts.Folder(work), f), f);
+            var mine = Artifacts.List(work, "1");
+            Assert.Equal(["build-output.json", "log.txt"], mine.Select(p => Artifacts.NameOf(p, "1")));
+            Assert.Equal(["issue-10-build-output.json"], Artifacts.List(work, "10").Select(Path.GetFileName));
+        }
+        finally { Directory.Delete(work, recursive: true); }
     }
 }

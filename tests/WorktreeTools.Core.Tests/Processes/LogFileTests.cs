@@ -106,4 +106,41 @@ public sealed class LogFileTests : IDisposable
         }
         Assert.Equal(["x"], lines);
     }
+
+    [Fact]
+    public void Follow_goes_on_in_a_log_that_was_truncated_or_replaced_by_a_new_file()
+    {
+        var path = Write("rotated.log", "# 2026-01-01 10:00:00 first start\nold 1\n");
+        var running = true;
+        var lines = new List<string>();
+        foreach (var line in LogFile.Follow(path, 0, () => Volatile.Read(ref running), CancellationToken.None, TimeSpan.FromMilliseconds(10)))
+        {
+            lines.Add(line);
+            switch (line)
+            {
+                case "old 1":
+                    // Rotated: moved away, and a new, longer file in its place (its start differs).
+                    File.Move(path, path + ".1");
+                    File.WriteAllText(path, "# 2026-01-01 10:05:00 second start\nnew 1\nnew 2\nnew 3\n");
+                    break;
+                case "new 3":
+                    // Truncated in place (copytruncate), then written again.
+                    File.WriteAllText(path, "");
+                    File.WriteAllText(path, "after truncation\n");
+                    break;
+                case "after truncation":
+                    Volatile.Write(ref running, false);
+                    break;
+            }
+        }
+        Assert.Equal(["# 2026-01-01 10:00:00 first start", "old 1", "# 2026-01-01 10:05:00 second start", "new 1", "new 2", "new 3", "after truncation"], lines);
+    }
+
+    [Fact]
+    public void Follow_stops_after_its_timeout_with_what_was_written_by_then()
+    {
+        var path = Write("timed.log", "x\n");
+        var lines = LogFile.Follow(path, 0, () => true, CancellationToken.None, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(300)).ToList();
+        Assert.Equal(["x"], lines);
+    }
 }
