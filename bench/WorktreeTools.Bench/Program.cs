@@ -88,6 +88,74 @@ try
     }
     Report($"list {worktreeCount} worktrees with status", "worktree list + status + rev-list each", Median(scripted.Skip(1)),
         "Get-IssueWorktree", Median(listed.Skip(1)), "goal: >= 2x faster");
+
+    // 3. Which pairs conflict: all pairs of the 20 issues and each against the base (190 + 20 merges). Get-IssueConflict
+    //    vs clash's way (one git merge-tree process per pair) and vs one raw git merge-tree --stdin fed the same pairs.
+    //    Each issue changes the first line of one of seven shared files (issues i and j collide when i % 7 == j % 7) and
+    //    a file of its own.
+    for (var i = 1; i <= worktreeCount; i++)
+    {
+        var w = Path.Combine(root, "app-worktrees", $"issue-l{i}");
+        foreach (var (k, text) in new[] { (i % 7, $"export const shared = {i};"), (1000 + i, $"export const own = {i};") })
+        {
+            var file = Path.Combine("src", $"d{k % 100:D2}", $"f{k:D5}.ts");
+            var lines = File.ReadAllLines(Path.Combine(w, file));
+            lines[0] = text;
+            File.WriteAllLines(Path.Combine(w, file), lines);
+            Git(w, "add", file);
+        }
+        Git(w, "commit", "-q", "-m", $"forecast work {i}");
+    }
+    var forecast = PsObjects(runspace, "Get-IssueConflict -All");
+    var pairs = forecast.Select(p => (bool)p.Properties["OtherIsBase"].Value
+        ? ((string)p.Properties["OtherCommit"].Value, (string)p.Properties["Commit"].Value)
+        : ((string)p.Properties["Commit"].Value, (string)p.Properties["OtherCommit"].Value)).ToList();
+    var ourSets = forecast.Select(p => ((System.Collections.IEnumerable)p.Properties["Files"].Value).Cast<object>()
+        .Select(f => (string)f.GetType().GetProperty("Path")!.GetValue(f)!).Order(StringComparer.Ordinal).ToList()).ToList();
+    var stdin = string.Concat(pairs.Select(p => $"{p.Item1} {p.Item2}\n"));
+    List<List<string>> OnePerPair() => pairs.Select(p =>
+    {
+        var (exit, output) = GitExit(repo, null, "merge-tree", "--write-tree", "--name-only", "--no-messages", p.Item1, p.Item2);
+        return exit == 0 ? [] : output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Distinct().Order(StringComparer.Ordinal).ToList();
+    }).ToList();
+    List<List<string>> Batch()
+    {
+        var fields = GitExit(repo, stdin, "merge-tree", "--write-tree", "--stdin", "-z", "--name-only", "--no-messages").Output.Split('\0');
+        var sets = new List<List<string>>();
+        for (var f = 0; f + 1 < fields.Length && sets.Count < pairs.Count;)
+        {
+            var clean = fields[f] == "1";
+            f += 2;
+            var names = new List<string>();
+            while (f < fields.Length && fields[f].Length > 0) names.Add(fields[f++]);
+            f++;
+            sets.Add(clean ? [] : names.Distinct().Order(StringComparer.Ordinal).ToList());
+        }
+        return sets;
+    }
+    string Sets(List<List<string>> sets) => string.Join("|", sets.Select(x => string.Join(",", x)));
+    if (Sets(OnePerPair()) != Sets(ourSets) || Sets(Batch()) != Sets(ourSets))
+        throw new InvalidOperationException("Get-IssueConflict, one merge-tree per pair and one merge-tree --stdin disagree on the conflict sets.");
+    Console.WriteLine($"  {pairs.Count} merges, {ourSets.Count(x => x.Count > 0)} conflicting: identical conflict sets from all three");
+    var perPair = new List<double>();
+    var batched = new List<double>();
+    var conflicts = new List<double>();
+    for (var i = 0; i < runs + 1; i++)
+    {
+        // Rotate who goes first, so that a busy disk or cache weighs on all alike.
+        var steps = new Action[]
+        {
+            () => perPair.Add(Time(() => OnePerPair())),
+            () => batched.Add(Time(() => Batch())),
+            () => conflicts.Add(Time(() => Ps(runspace, "$null = Get-IssueConflict -All"))),
+        };
+        for (var k = 0; k < steps.Length; k++) steps[(i + k) % steps.Length]();
+        Console.WriteLine($"  round {i}: merge-tree per pair {perPair[^1]:F0} ms, merge-tree --stdin {batched[^1]:F0} ms, Get-IssueConflict {conflicts[^1]:F0} ms");
+    }
+    Report($"forecast {pairs.Count} merges of {worktreeCount} issues", "git merge-tree per pair (clash)", Median(perPair.Skip(1)),
+        "Get-IssueConflict -All", Median(conflicts.Skip(1)), "goal: >= 5x faster");
+    Report($"forecast {pairs.Count} merges of {worktreeCount} issues", "one git merge-tree --stdin", Median(batched.Skip(1)),
+        "Get-IssueConflict -All", Median(conflicts.Skip(1)), "goal: <= 1.3x");
 }
 finally
 {
@@ -117,6 +185,28 @@ static void Ps(Runspace runspace, string script)
     ps.AddScript(script);
     ps.Invoke();
     if (ps.HadErrors) throw new InvalidOperationException(string.Join("\n", ps.Streams.Error));
+}
+
+static System.Collections.ObjectModel.Collection<PSObject> PsObjects(Runspace runspace, string script)
+{
+    using var ps = PowerShell.Create(runspace);
+    ps.AddScript(script);
+    var output = ps.Invoke();
+    if (ps.HadErrors) throw new InvalidOperationException(string.Join("\n", ps.Streams.Error));
+    return output;
+}
+
+static (int ExitCode, string Output) GitExit(string dir, string? stdin, params string[] args)
+{
+    var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null };
+    foreach (var a in args) psi.ArgumentList.Add(a);
+    using var p = Process.Start(psi)!;
+    var err = p.StandardError.ReadToEndAsync();
+    if (stdin is not null) Task.Run(() => { p.StandardInput.Write(stdin); p.StandardInput.Close(); });
+    var output = p.StandardOutput.ReadToEnd();
+    p.WaitForExit();
+    if (p.ExitCode > 1) throw new InvalidOperationException($"git {string.Join(' ', args)}: {err.Result}");
+    return (p.ExitCode, output);
 }
 
 static string Git(string dir, params string[] args)
