@@ -156,6 +156,20 @@ try
         "Get-IssueConflict -All", Median(conflicts.Skip(1)), "goal: >= 5x faster");
     Report($"forecast {pairs.Count} merges of {worktreeCount} issues", "one git merge-tree --stdin", Median(batched.Skip(1)),
         "Get-IssueConflict -All", Median(conflicts.Skip(1)), "goal: <= 1.3x");
+
+    // 4. What -IncludeUncommitted adds: every worktree's files read into a tree (through a copy of its index) first.
+    for (var i = 1; i <= worktreeCount; i++)
+        File.WriteAllText(Path.Combine(root, "app-worktrees", $"issue-l{i}", $"draft{i}.txt"), "not committed yet\n");
+    var committed = new List<double>();
+    var uncommitted = new List<double>();
+    for (var i = 0; i < runs + 1; i++)
+    {
+        void Without() => committed.Add(Time(() => Ps(runspace, "$null = Get-IssueConflict -All")));
+        void With() => uncommitted.Add(Time(() => Ps(runspace, "$null = Get-IssueConflict -All -IncludeUncommitted")));
+        if (i % 2 == 0) { Without(); With(); } else { With(); Without(); }
+    }
+    Report($"forecast with the uncommitted work of {worktreeCount} worktrees", "Get-IssueConflict -All", Median(committed.Skip(1)),
+        "-IncludeUncommitted", Median(uncommitted.Skip(1)), $"cost added: {Median(uncommitted.Skip(1)) - Median(committed.Skip(1)):F0} ms");
 }
 finally
 {

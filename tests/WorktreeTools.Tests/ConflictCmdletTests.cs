@@ -5,7 +5,7 @@ using Xunit;
 
 namespace WorktreeTools.Tests;
 
-/// <summary>Get-IssueConflict and the planned train through a real PowerShell engine: binding, errors, the table and the matrix. Ports 167xx–169xx.</summary>
+/// <summary>Get-IssueConflict and the planned train through a real PowerShell engine: binding, errors, the table and the matrix. Ports 166xx–169xx.</summary>
 public sealed class ConflictCmdletTests
 {
     /// <summary>Issues 101 and 102 change the same line, 103 another file, 104 has no commits yet.</summary>
@@ -92,5 +92,51 @@ public sealed class ConflictCmdletTests
         Assert.All(results, x => Assert.StartsWith("Input order kept: no other order lands more (2 of 3).", x.OrderReason));
         Assert.Contains("conflicts with 102 (shared.txt), which lands before it", results[1].OrderReason);
         Assert.Equal(main, repo.Git("rev-parse", "main"));
+    }
+
+    [Fact]
+    public void IncludeUncommitted_sees_staged_unstaged_and_untracked_work_and_touches_no_worktree()
+    {
+        var (repo, ps) = FourIssues("16601-16699");
+        using var _ = repo;
+        using var __ = ps;
+        var w = ps.Run("Get-IssueWorktree").Objects<IssueWorktree>().ToDictionary(x => x.Issue, x => x.Path);
+        File.WriteAllText(Path.Combine(w["103"], "shared.txt"), "one\ntwo by 103, not committed\nthree\n");   // unstaged
+        File.WriteAllText(Path.Combine(w["104"], "own.txt"), "104's own, untracked\n");                         // untracked
+        File.WriteAllText(Path.Combine(w["104"], "staged.txt"), "staged\n");
+        TestRepo.Run(w["104"], "add", "staged.txt");                                                              // staged
+        foreach (var issue in new[] { "103", "104" }) File.WriteAllText(Path.Combine(w[issue], ".env"), $"IGNORED={issue}\n");  // ignored
+        var before = w.Values.Select(State).ToList();
+
+        Assert.Equal(["101 x 102"], Pairs(ps.Run("Get-IssueConflict").Objects<IssueConflict>()));
+        var r = ps.Run("Get-IssueConflict -IncludeUncommitted");
+        Assert.Empty(r.Errors);
+        var pairs = r.Objects<IssueConflict>().ToList();
+        Assert.Equal(["101 x 102", "101 x 103: shared.txt", "102 x 103: shared.txt", "103 x 104: own.txt"],
+            pairs.Select(p => $"{p.Issue} x {p.Other}" + (p.IncludesUncommitted ? ": " + string.Join(", ", p.ConflictFiles) : "")));
+        Assert.Equal(ConflictKind.AddAdd, pairs[3].Files.Single().Kind);
+        Assert.Matches(@"103\*\s+104\s+Conflict\s+own\.txt \(AddAdd\)", ps.Render("Get-IssueConflict -IncludeUncommitted"));
+        Assert.Equal(before, w.Values.Select(State).ToList());   // no worktree's files, index or status changed
+
+        // What the forecast saw is what committing that work gives.
+        foreach (var issue in new[] { "103", "104" })
+        {
+            TestRepo.Run(w[issue], "add", "-A");
+            TestRepo.Run(w[issue], "commit", "-q", "-m", "the uncommitted work");
+        }
+        Assert.Equal(pairs.Select(p => (p.Issue, p.Other, p.Status, string.Join(", ", p.Files))),
+            ps.Run("Get-IssueConflict").Objects<IssueConflict>().Select(p => (p.Issue, p.Other, p.Status, string.Join(", ", p.Files))));
+    }
+
+    private static IEnumerable<string> Pairs(IEnumerable<IssueConflict> pairs) => pairs.Select(p => $"{p.Issue} x {p.Other}");
+
+    /// <summary>Everything of a worktree the forecast must not change: status, the index's bytes, every file's bytes.</summary>
+    private static string State(string worktree)
+    {
+        var index = Path.Combine(TestRepo.Run(worktree, "rev-parse", "--absolute-git-dir"), "index");
+        var files = Directory.EnumerateFiles(worktree, "*", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != ".git").Order(StringComparer.Ordinal)
+            .Select(f => f + "=" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
+        return TestRepo.Run(worktree, "--no-optional-locks", "status", "--porcelain") + "\n" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(index)))
+               + "\n" + File.GetLastWriteTimeUtc(index).Ticks + "\n" + string.Join("\n", files);
     }
 }

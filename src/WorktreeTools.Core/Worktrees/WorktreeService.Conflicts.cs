@@ -10,9 +10,12 @@ public sealed partial class WorktreeService
     /// <summary>
     /// Which pairs of issues (and which issue and its base) would conflict (Get-IssueConflict): the issues named, or every
     /// issue of the repository when <paramref name="issues"/> is empty. An issue without a worktree is compared by its
-    /// branch; one with neither goes to <paramref name="onError"/> and is left out.
+    /// branch; one with neither goes to <paramref name="onError"/> and is left out. With <paramref name="includeUncommitted"/>
+    /// each worktree's uncommitted work (staged, unstaged and untracked files, not ignored ones) is part of its side: the
+    /// files on disk are read into a tree through a copy of the worktree's index (<see cref="WorkSnapshot.WorkingTree"/>),
+    /// as a commit on the branch tip that nothing refers to; the worktree, its index and its files are not touched.
     /// </summary>
-    public IReadOnlyList<IssueConflict> Conflicts(IReadOnlyList<string> issues, Action<string, WorktreeToolsException> onError)
+    public IReadOnlyList<IssueConflict> Conflicts(IReadOnlyList<string> issues, bool includeUncommitted, Action<string, WorktreeToolsException> onError)
     {
         var sides = new List<ForecastIssue>();
         var records = _registry.ForRepository(Repo.MainRoot);
@@ -28,6 +31,7 @@ public sealed partial class WorktreeService
                 catch (WorktreeToolsException ex) { onError(id, ex); }
             }
         }
+        if (includeUncommitted) sides = WithUncommittedWork(sides, records);
         var pairs = sides.Count * (sides.Count + 1) / 2;
         _host.Progress(3, "Get-IssueConflict", $"forecasting {pairs} merge(s) of {sides.Count} issue(s)");
         try { return PairForecast.Run(Repo.MainRoot, Config.Merge, sides).Select(p => p with { RepositoryRoot = Repo.MainRoot }).ToList(); }
@@ -46,6 +50,30 @@ public sealed partial class WorktreeService
                 record is null ? $"Issue {id} has neither a worktree nor a branch '{branch}' in {Repo.MainRoot}." : $"The branch '{branch}' of issue {id} does not exist.", id);
         var baseName = record?.Base ?? Config.Worktrees.Base;
         return new ForecastIssue(record?.Issue ?? layout!.Issue, branch, tip, baseName, NewestBase(graph, baseName));
+    }
+
+    /// <summary>Each side whose worktree has uncommitted work, moved to a snapshot of it (all worktrees at once).</summary>
+    private List<ForecastIssue> WithUncommittedWork(List<ForecastIssue> sides, IReadOnlyList<Record> records)
+    {
+        _host.Progress(3, "Get-IssueConflict", $"reading the uncommitted work of {sides.Count} worktree(s)");
+        var result = sides.ToArray();
+        var errors = new System.Collections.Concurrent.ConcurrentBag<WorktreeToolsException>();
+        using var graph = new GitGraph(Repo.MainRoot);
+        var tipTrees = sides.Select(s => graph.TreeOf(s.Commit)).ToList();
+        Parallel.For(0, sides.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, System.Environment.ProcessorCount * 2) }, i =>
+        {
+            var path = records.FirstOrDefault(r => r.Issue.Equals(sides[i].Issue, StringComparison.OrdinalIgnoreCase))?.Path;
+            if (path is null || !Directory.Exists(path)) return;
+            try
+            {
+                var tree = WorkSnapshot.WorkingTree(path);
+                if (tree != tipTrees[i])
+                    result[i] = sides[i] with { Commit = ForecastTree.Commit(Repo.MainRoot, tree, [sides[i].Commit], $"WorktreeTools forecast: uncommitted work of issue {sides[i].Issue}"), Uncommitted = true };
+            }
+            catch (WorktreeToolsException ex) { errors.Add(ex); }
+        });
+        if (!errors.IsEmpty) throw errors.First();
+        return result.ToList();
     }
 
     /// <summary>

@@ -32,6 +32,10 @@ public sealed class GetIssueConflictCommand : RepositoryCmdlet
     [Parameter(Mandatory = true, ParameterSetName = MatrixSet)]
     public SwitchParameter Matrix { get; set; }
 
+    /// <summary>Include each worktree's uncommitted work (staged, unstaged and untracked files, not ignored ones).</summary>
+    [Parameter]
+    public SwitchParameter IncludeUncommitted { get; set; }
+
     protected override void ProcessRecord() => Gather(Issue);
 
     // One forecast per repository, of the issues that came for it (none: all of its issues).
@@ -42,7 +46,7 @@ public sealed class GetIssueConflictCommand : RepositoryCmdlet
 
     private void Forecast(string repository, IReadOnlyList<string> issues)
     {
-        var pairs = Engine.Worktrees(repository, Operation).Conflicts(issues, (issue, error) => WriteError(ToErrorRecord(error, issue)));
+        var pairs = Engine.Worktrees(repository, Operation).Conflicts(issues, IncludeUncommitted, (issue, error) => WriteError(ToErrorRecord(error, issue)));
         if (Matrix)
             WriteObject(new IssueConflictMatrix
             {
