@@ -5,7 +5,7 @@ using Xunit;
 
 namespace WorktreeTools.Tests;
 
-/// <summary>Get-IssueConflict and the planned train through a real PowerShell engine: binding, errors, the table and the matrix. Ports 166xx–169xx.</summary>
+/// <summary>Get-IssueConflict and the planned train through a real PowerShell engine: binding, errors, the table and the matrix. Ports 164xx, 166xx–168xx.</summary>
 public sealed class ConflictCmdletTests
 {
     /// <summary>Issues 101 and 102 change the same line, 103 another file, 104 has no commits yet.</summary>
@@ -78,7 +78,7 @@ public sealed class ConflictCmdletTests
     [Fact]
     public void Merge_IssueWorktree_Order_Planned_says_why_each_issue_sits_where_it_does()
     {
-        var (repo, ps) = FourIssues("16901-16999");
+        var (repo, ps) = FourIssues("16401-16499");
         using var _ = repo;
         using var __ = ps;
         var main = repo.Git("rev-parse", "main");
