@@ -43,11 +43,7 @@ internal sealed class LockfilePolicy(WorktreeConfig config, TrustStore trust, Me
         var withBase = stages.Select(s => s.Split('\t', 2)).Where(p => p.Length == 2 && p[0].Split(' ')[2] == stage).Select(p => p[1]).ToHashSet();
         if (Obstacle(conflicts, withBase, regenerateConfigured: settings.Regenerate is not null, baseName) is { } why) return Failure(why);
 
-        var runs = (settings.Regenerate is { } configured
-                ? [(configured, worktree)]
-                : conflicts.Select(lockfile => (RepositoryCommands.DetectedInstall("merge.lockfiles.regenerate", PackageManager.ForLockfile(lockfile)!,
-                    CheckoutFiles.Folder(worktree)), Path.GetDirectoryName(Path.Combine(worktree, lockfile))!)))
-            .Select(r => (Command: MergeCommand.FromConfig(config, trust, r.Item1), Dir: r.Item2)).ToList();
+        var runs = Commands(config, trust, CheckoutFiles.Folder(worktree), worktree, conflicts);
 
         GitCli.Run(worktree, ["checkout", side == BaseSide.Ours ? "--ours" : "--theirs", "--", .. conflicts]);
         foreach (var (command, dir) in runs)
@@ -59,6 +55,19 @@ internal sealed class LockfilePolicy(WorktreeConfig config, TrustStore trust, Me
         var detail = $"{string.Join(", ", conflicts)}: took {baseName}'s and regenerated with '{string.Join("', '", runs.Select(r => r.Command.Text).Distinct())}'";
         return new LockfileResolution(true, new MergePolicy("Lockfile", detail), null);
     }
+
+    /// <summary>
+    /// The regenerate commands for <paramref name="lockfiles"/> in the checkout <paramref name="worktree"/> whose files
+    /// are <paramref name="files"/>, and the folder each runs in; <c>CommandNotApproved</c> when one is not approved
+    /// (also what a forecast asks, of the merged tree's files).
+    /// </summary>
+    public static List<(MergeCommand Command, string Dir)> Commands(WorktreeConfig config, TrustStore trust, CheckoutFiles files, string worktree,
+        IReadOnlyList<string> lockfiles) =>
+        (config.Merge.Lockfiles.Regenerate is { } configured
+            ? [(configured, worktree)]
+            : lockfiles.Select(lockfile => (RepositoryCommands.DetectedInstall("merge.lockfiles.regenerate", PackageManager.ForLockfile(lockfile)!, files),
+                Path.GetDirectoryName(Path.Combine(worktree, lockfile))!)))
+        .Select(r => (Command: MergeCommand.FromConfig(config, trust, r.Item1), Dir: r.Item2)).ToList();
 
     /// <summary>
     /// Why the policy cannot take these lockfile conflicts, or null when it can: a lockfile the base deleted

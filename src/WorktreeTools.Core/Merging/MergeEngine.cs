@@ -55,7 +55,9 @@ public sealed class MergeEngine
         var results = new List<MergeResult>();
         string? failed = null;
         using var session = MergeSession.Open(root, options.LockTimeout, _host, lazy: true);
-        using var forecast = new TrainForecast(root, _config.Merge, baseName);
+        // The dry run asks for the lockfile's regenerate command as the real run does (approved, of the merged files).
+        using var forecast = new TrainForecast(root, _config.Merge, baseName, (tree, lockfiles) =>
+            LockfilePolicy.Commands(_config, _trust, CheckoutFiles.Commit(root, tree), root, lockfiles).Select(c => c.Command.Text));
         try
         {
             for (var i = 0; i < issues.Count; i++)

@@ -94,6 +94,23 @@ public sealed class MergeDryRunTests
     }
 
     [Fact]
+    public void A_dry_run_asks_for_the_regenerate_command_the_real_run_needs_approved()
+    {
+        using var repo = MergeRepo.WithLockfile();
+        var a = repo.IssueAddingDependency("201", "left-pad");
+        var b = repo.IssueAddingDependency("202", "right-pad");
+        var merge = new MergeSettings { Lockfiles = new LockfileSettings { Regenerate = new ConfiguredCommand("merge.lockfiles.regenerate", "true", ConfigSource.Repository) } };
+        var options = repo.Options() with { ContinueOnError = true };
+        var (forecast, real) = (new List<string>(), new List<string>());
+
+        repo.Engine(merge, new TestHost(shouldProcess: false)).Train(options, [a, b], onError: (i, e) => forecast.Add($"{i.Issue}: {e.ErrorId}"));
+        repo.Engine(merge).Train(options, [a, b], onError: (i, e) => real.Add($"{i.Issue}: {e.ErrorId}"));
+
+        Assert.Equal(["202: CommandNotApproved"], real);
+        Assert.Equal(real, forecast);
+    }
+
+    [Fact]
     public void A_dry_run_writes_no_lock_file()
     {
         // Found (Sync -WhatIf, and the train's too): an empty merge.lock left behind by a dry run.

@@ -23,7 +23,9 @@ internal sealed record PolicyOutcome(MergeForecast Merge, string Incoming, strin
 /// when what is left is for the lockfile policy; then the lockfile policy when every conflict left is a lockfile the base
 /// side has (its lockfile is taken; the regenerate command is not run by a forecast).
 /// </summary>
-internal sealed class ForecastPolicies(string root, MergeSettings settings, GitGraph graph)
+/// <param name="regenerate">The regenerate commands the real run would run for the lockfiles of a merged tree (throwing what
+/// it would throw, e.g. <c>CommandNotApproved</c>); null: the configured command, else each lockfile's package manager's install.</param>
+internal sealed class ForecastPolicies(string root, MergeSettings settings, GitGraph graph, Func<string, IReadOnlyList<string>, IEnumerable<string>>? regenerate = null)
 {
     private readonly MigrationPolicy _migrations = new(settings.Migrations);
 
@@ -89,8 +91,10 @@ internal sealed class ForecastPolicies(string root, MergeSettings settings, GitG
             var ours = merge.Stages.Where(s => s.Stage == 2).ToDictionary(s => s.Path, StringComparer.Ordinal);
             if (LockfilePolicy.Obstacle(conflicts, ours.Keys.ToHashSet(StringComparer.Ordinal), settings.Lockfiles.Regenerate is not null, baseName) is { } why)
                 return new PolicyOutcome(merge, incoming, null, conflicts, resolvedBy, atStop, why);
+            var commands = regenerate?.Invoke(tree, conflicts)
+                ?? (settings.Lockfiles.Regenerate is { } configured ? [configured.Text] : conflicts.Select(p => PackageManager.ForLockfile(p)!.InstallCommand));
+            var command = string.Join("', '", commands.Distinct());
             tree = ForecastTree.Edit(root, tree, conflicts.Select(p => new TreeEdit(p, ours[p].Mode, ours[p].Blob)).ToList());
-            var command = settings.Lockfiles.Regenerate?.Text ?? string.Join("', '", conflicts.Select(p => PackageManager.ForLockfile(p)!.InstallCommand).Distinct());
             atStop.Add(new MergePolicy("Lockfile", $"{string.Join(", ", conflicts)}: would take {baseName}'s and regenerate with '{command}'"));
             foreach (var c in conflicts) resolvedBy[c] = "Lockfile";
         }

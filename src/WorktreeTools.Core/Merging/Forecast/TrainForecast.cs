@@ -21,7 +21,8 @@ internal sealed record ForecastOutcome(MergeStatus Status, IReadOnlyList<string>
 /// Rebase and CherryPick are forecast as the combined change of the issue (git 2.39's merge-tree cannot replay a commit
 /// on its own), so a replay that stops at one commit can differ; the result's message says so.
 /// </remarks>
-internal sealed class TrainForecast(string root, MergeSettings settings, string baseName) : IDisposable
+/// <param name="regenerate">See <see cref="ForecastPolicies"/>: the real run's regenerate commands, approval included.</param>
+internal sealed class TrainForecast(string root, MergeSettings settings, string baseName, Func<string, IReadOnlyList<string>, IEnumerable<string>>? regenerate = null) : IDisposable
 {
     private readonly GitGraph _graph = new(root);
     private string? _chainedOn;
@@ -41,7 +42,7 @@ internal sealed class TrainForecast(string root, MergeSettings settings, string 
     {
         var onto = Onto(realBase);
         if (onto == realBase) (_chainedOn, _tip) = (realBase, null);
-        var policies = new ForecastPolicies(root, settings, _graph);
+        var policies = new ForecastPolicies(root, settings, _graph, regenerate);
         var merge = policies.Merge([(onto, issueTip, baseName)], renameFirst: strategy is MergeStrategy.Merge or MergeStrategy.Squash)[0];
         if (merge.Tree is null)
         {
