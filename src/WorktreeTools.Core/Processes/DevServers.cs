@@ -41,7 +41,9 @@ public static class DevServers
             if (existing is not null) ProcessTree.Stop(existing.Process, CleanupGrace);
             if (check.Port is { } port && Readiness.Accepts(port))
                 throw new WorktreeToolsException("PortInUse", ErrorKind.ResourceBusy,
-                    $"Cannot start the dev server for issue {issue}: another program already listens on port {port}.", port);
+                    $"Cannot start the dev server for issue {issue}: another program already listens on port {port}. " +
+                    $"Stop that program, or lease the issue another port: Repair-IssueWorktree -Issue {issue} -NewPorts", port,
+                    recommendedAction: $"Repair-IssueWorktree -Issue {issue} -NewPorts");
             var log = ProcessRegistry.LogPath(repoRoot, $"issue-{issue}-devserver");
             var started = DetachedProcess.Start(new LaunchRequest
             {

@@ -65,7 +65,12 @@ internal sealed class ProcessRegistryDocument
 internal static class ProcessRegistry
 {
     public static StateFile<ProcessRegistryDocument> Open(string repoRoot) =>
-        new(Path.Combine(ToolPaths.RepositoryStateDirectory(repoRoot), "processes.json"));
+        new(Path.Combine(ToolPaths.RepositoryStateDirectory(repoRoot), "processes.json"), Validate);
+
+    private static string? Validate(ProcessRegistryDocument doc) =>
+        doc.DevServers.Cast<RunRecord>().Concat(doc.AgentRuns).FirstOrDefault(r => string.IsNullOrEmpty(r.Issue) || r.Process is null || r.LogPath is null) is { } bad
+            ? $"a run record{(!string.IsNullOrEmpty(bad.Issue) ? " of issue " + bad.Issue : "")} lacks its issue, process or log"
+            : null;
 
     /// <summary>The log of a run; its exit file is beside it (<c>.exit</c>).</summary>
     public static string LogPath(string repoRoot, string name) =>

@@ -47,15 +47,18 @@ public static class WorktreeProcesses
         return new WorktreeStopReport(server, runs, stop, keep);
     }
 
-    /// <summary>Forgets the issue's dev server and agent runs (after its worktree was removed) and deletes their logs.</summary>
-    public static void Forget(string repoRoot, string issue)
+    /// <summary>
+    /// Forgets the issue's finished dev server and agent runs (after its worktree was removed; with
+    /// <paramref name="startedBefore"/>, only runs of an earlier worktree) and deletes their logs. Returns what it forgot.
+    /// </summary>
+    public static IReadOnlyList<string> Forget(string repoRoot, string issue, DateTime? startedBefore = null)
     {
         var forgotten = ProcessRegistry.Open(repoRoot).Update(doc =>
         {
-            var runs = doc.DevServers.Where(r => r.Issue == issue && !r.Process.IsAlive()).Cast<RunRecord>()
-                .Concat(doc.AgentRuns.Where(r => r.Issue == issue && !r.Process.IsAlive())).ToList();
-            doc.DevServers.RemoveAll(r => runs.Contains(r));
-            doc.AgentRuns.RemoveAll(r => runs.Contains(r));
+            bool Old(RunRecord r) => r.Issue == issue && !r.Process.IsAlive() && (startedBefore is null || r.StartedAt < startedBefore);
+            var runs = doc.DevServers.Where(Old).Cast<RunRecord>().Concat(doc.AgentRuns.Where(Old)).ToList();
+            doc.DevServers.RemoveAll(runs.Contains);
+            doc.AgentRuns.RemoveAll(runs.Contains);
             return runs;
         });
         foreach (var path in forgotten.SelectMany(r => new[] { r.LogPath, r.ExitFile, r.ExitFile + ".launch.json", AgentStates.FileFor(r.LogPath) }))
@@ -63,5 +66,6 @@ public static class WorktreeProcesses
             try { File.Delete(path); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
         }
+        return forgotten.Select(r => r is AgentRunRecord a ? $"agent run {a.Id}" : $"dev server {r.Process.Pid}").ToList();
     }
 }

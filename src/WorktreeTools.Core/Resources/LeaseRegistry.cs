@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using WorktreeTools.Configuration;
+using WorktreeTools.Core.Processes;
 using WorktreeTools.Core.State;
 using WorktreeTools.Worktrees;
 
@@ -33,13 +34,22 @@ public sealed class LeaseRegistry
         public DateTime Created { get; set; }
         public WorktreeState State { get; set; }
         public string? InstallLog { get; set; }
-        public int? OwnerPid { get; set; }
+        /// <summary>The process creating or removing the worktree (pid and start time: a pid alone may be reused).</summary>
+        public ProcessIdentity? Owner { get; set; }
     }
 
     private readonly StateFile<Document> _file;
 
     public LeaseRegistry(string? stateDirectory = null) =>
-        _file = new StateFile<Document>(System.IO.Path.Combine(stateDirectory ?? ToolPaths.StateDirectory, "leases.json"));
+        _file = new StateFile<Document>(System.IO.Path.Combine(stateDirectory ?? ToolPaths.StateDirectory, "leases.json"), Validate);
+
+    private static string? Validate(Document doc) =>
+        doc.Worktrees.Select((r, i) => (r, i)).FirstOrDefault(x => string.IsNullOrEmpty(x.r.Repository) || string.IsNullOrEmpty(x.r.Issue) || string.IsNullOrEmpty(x.r.Path) || x.r.Ports is null) is ({ } bad, var index)
+            ? $"worktree record {index + 1} ({(!string.IsNullOrEmpty(bad.Issue) ? "issue " + bad.Issue : "no issue")}) lacks its repository, issue, path or ports"
+            : null;
+
+    /// <summary>Puts aside a damaged registry and brings back its last good copy (Repair); what it did, or null.</summary>
+    public string? Recover() => _file.Recover();
 
     public IReadOnlyList<WorktreeRecord> All() => _file.Read().Worktrees;
 
@@ -50,10 +60,11 @@ public sealed class LeaseRegistry
         ForRepository(repository).FirstOrDefault(r => r.Issue.Equals(issue, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
-    /// Records a worktree being created and leases its ports: for each named range the lowest port that no
+    /// Records a worktree being created (or adopted) and leases its ports: for each named range the port in
+    /// <paramref name="preferred"/> when it is in the range, leased to no one and free, else the lowest port that no
     /// record holds and nothing on this machine listens on. An existing record for the issue is returned as is.
     /// </summary>
-    public WorktreeRecord Reserve(WorktreeRecord draft, IReadOnlyDictionary<string, PortRange> ranges) =>
+    public WorktreeRecord Reserve(WorktreeRecord draft, IReadOnlyDictionary<string, PortRange> ranges, IReadOnlyDictionary<string, int>? preferred = null) =>
         _file.Update(doc =>
         {
             var existing = doc.Worktrees.FirstOrDefault(r => SamePath(r.Repository, draft.Repository) &&
@@ -65,16 +76,44 @@ public sealed class LeaseRegistry
             var taken = doc.Worktrees.SelectMany(r => r.Ports.Values).ToHashSet();
             foreach (var (name, range) in ranges)
             {
-                var port = Enumerable.Range(range.First, range.Count).FirstOrDefault(p => !taken.Contains(p) && IsFree(p));
-                if (port == 0)
-                    throw new WorktreeToolsException("PortRangeExhausted", ErrorKind.LimitsExceeded,
-                        $"No free port is left in the '{name}' range {range}: every port is leased or in use. Widen ports.{name} or remove finished worktrees (Get-IssueWorktree | Where-Object Merged | Remove-IssueWorktree).", name);
+                var port = preferred?.GetValueOrDefault(name) is int p && p >= range.First && p < range.First + range.Count && !taken.Contains(p) && IsFree(p)
+                    ? p : FreePort(name, range, taken);
                 draft.Ports[name] = port;
                 taken.Add(port);
             }
             doc.Worktrees.Add(draft);
             return draft;
         });
+
+    /// <summary>
+    /// Leases new ports for an issue whose ports another program took: each leased port that something on this
+    /// machine listens on is replaced by the lowest free one of its range. Returns the ports that changed (old, new).
+    /// </summary>
+    public IReadOnlyList<(string Name, int Old, int New)> Renew(string repository, string issue, IReadOnlyDictionary<string, PortRange> ranges) =>
+        _file.Update(doc =>
+        {
+            var record = doc.Worktrees.FirstOrDefault(r => SamePath(r.Repository, repository) && r.Issue.Equals(issue, StringComparison.OrdinalIgnoreCase))
+                ?? throw new WorktreeToolsException("IssueWorktreeNotFound", ErrorKind.ObjectNotFound, $"Issue {issue} has no worktree in {repository}.", issue);
+            var taken = doc.Worktrees.SelectMany(r => r.Ports.Values).ToHashSet();
+            var changed = new List<(string, int, int)>();
+            foreach (var (name, old) in record.Ports.ToList())
+            {
+                if (IsFree(old) || !ranges.TryGetValue(name, out var range)) continue;
+                var port = FreePort(name, range, taken);
+                record.Ports[name] = port;
+                taken.Add(port);
+                changed.Add((name, old, port));
+            }
+            return changed;
+        });
+
+    private static int FreePort(string name, PortRange range, HashSet<int> taken)
+    {
+        var port = Enumerable.Range(range.First, range.Count).FirstOrDefault(p => !taken.Contains(p) && IsFree(p));
+        return port != 0 ? port
+            : throw new WorktreeToolsException("PortRangeExhausted", ErrorKind.LimitsExceeded,
+                $"No free port is left in the '{name}' range {range}: every port is leased or in use. Widen ports.{name} or remove finished worktrees (Get-IssueWorktree | Where-Object Merged | Remove-IssueWorktree).", name);
+    }
 
     public void SetState(string repository, string issue, WorktreeState state, string? installLog = null) =>
         Change(repository, issue, r =>

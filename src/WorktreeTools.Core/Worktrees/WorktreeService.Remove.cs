@@ -19,7 +19,7 @@ public sealed partial class WorktreeService
     /// </summary>
     public RemoveOutcome? Remove(string issue, bool force, bool deleteBranch)
     {
-        var w = Get(issue);
+        var w = ForRemoval(issue);
         if (!force)
         {
             EnsureRemovable(w, deleteBranch);
@@ -31,12 +31,12 @@ public sealed partial class WorktreeService
 
         using var _ = LockRepository("worktrees");
         var state = w.State;
-        _registry.SetState(Repo.MainRoot, w.Issue, WorktreeState.Removing);
+        _registry.Change(Repo.MainRoot, w.Issue, r => (r.State, r.Owner) = (WorktreeState.Removing, ProcessIdentity.Of(Environment.ProcessId)));
 
         // Everything working in the worktree stops first (interactive processes only when forced), so that what a
         // process writes or commits as it ends (an agent that commits on SIGTERM) is saved with the rest.
         var stopped = WorktreeProcesses.StopAll(Repo.MainRoot, w.Issue, w.Path, TimeSpan.FromSeconds(Config.DevServer.StopTimeoutSec), _host, includeInteractive: force);
-        if (stopped.StoppedAnything) w = Get(w.Issue) with { State = state };
+        if (stopped.StoppedAnything) w = ForRemoval(w.Issue) with { State = state };
         if (!force)
         {
             try
@@ -89,6 +89,17 @@ public sealed partial class WorktreeService
         _registry.Release(Repo.MainRoot, w.Issue);
         _host.Progress(2, "Remove-IssueWorktree", "done", completed: true);
         return new RemoveOutcome(w, backup, branchDeleted);
+    }
+
+    /// <summary>The issue's worktree; one at the issue's place that the registry lost (Unmanaged) is removed like the others.</summary>
+    private IssueWorktree ForRemoval(string issue)
+    {
+        try { return Get(issue); }
+        catch (WorktreeToolsException ex) when (ex.ErrorId == "IssueWorktreeNotFound" &&
+            List(all: true).FirstOrDefault(w => w.State == WorktreeState.Unmanaged && LeaseRegistry.SamePath(w.Path, Layout(issue).Path)) is { } found)
+        {
+            return found with { Issue = Layout(issue).Issue };
+        }
     }
 
     /// <summary>Refuses (without <c>-Force</c>) a worktree that holds work not in the base, a lock or an operation in progress.</summary>

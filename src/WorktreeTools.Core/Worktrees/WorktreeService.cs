@@ -103,7 +103,7 @@ public sealed partial class WorktreeService
                 EnvFile = System.IO.Path.Combine(layout.Path, Config.Env.File),
                 Created = DateTime.UtcNow,
                 State = WorktreeState.Creating,
-                OwnerPid = Environment.ProcessId,
+                Owner = ProcessIdentity.Of(Environment.ProcessId),
             }, Config.Ports);
 
             var added = false;

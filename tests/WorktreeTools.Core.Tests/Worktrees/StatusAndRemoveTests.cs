@@ -1,3 +1,4 @@
+using WorktreeTools.Core.Processes;
 using WorktreeTools.Core.Resources;
 using WorktreeTools.Core.Worktrees;
 using WorktreeTools.Testing;
@@ -220,7 +221,7 @@ public sealed class StatusAndRemoveTests
         f.Registry.Reserve(new LeaseRegistry.WorktreeRecord
         {
             Repository = f.Repo.Root, Issue = "1", Name = layout.Name, Path = layout.Path, Branch = layout.Branch,
-            Base = "main", State = WorktreeState.Creating, OwnerPid = 999_999_999, EnvFile = Path.Combine(layout.Path, ".env"),
+            Base = "main", State = WorktreeState.Creating, Owner = ProcessIdentity.Vanished(999_999_999), EnvFile = Path.Combine(layout.Path, ".env"),
         }, f.Service.Config.Ports);
         f.Repo.Git("worktree", "add", "-q", "-b", layout.Branch, layout.Path);
         // Crashed before 'git worktree add': only the record exists.
@@ -228,7 +229,7 @@ public sealed class StatusAndRemoveTests
         f.Registry.Reserve(new LeaseRegistry.WorktreeRecord
         {
             Repository = f.Repo.Root, Issue = "2", Name = other.Name, Path = other.Path, Branch = other.Branch,
-            Base = "main", State = WorktreeState.Creating, OwnerPid = 999_999_999,
+            Base = "main", State = WorktreeState.Creating, Owner = ProcessIdentity.Vanished(999_999_999),
         }, f.Service.Config.Ports);
 
         var actions = f.Service.Repair();

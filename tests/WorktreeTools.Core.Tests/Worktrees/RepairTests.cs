@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using WorktreeTools.Core.Processes;
+using WorktreeTools.Core.Resources;
+using WorktreeTools.Core.Tests.Processes;
+using WorktreeTools.Processes;
+using WorktreeTools.Testing;
+using WorktreeTools.Worktrees;
+using Xunit;
+
+namespace WorktreeTools.Core.Tests.Worktrees;
+
+/// <summary>Repair after crashes: who owns a record, one bad record among good ones, runs of an earlier worktree, ports another program took.</summary>
+public sealed class RepairTests : IDisposable
+{
+    private readonly ProcessSandbox _box = new();
+
+    public void Dispose() => _box.Dispose();
+
+    private static LeaseRegistry.WorktreeRecord Creating(WorktreeFixture f, string issue, ProcessIdentity? owner)
+    {
+        var layout = f.Service.Layout(issue);
+        return f.Registry.Reserve(new LeaseRegistry.WorktreeRecord
+        {
+            Repository = f.Repo.Root, Issue = issue, Name = layout.Name, Path = layout.Path, Branch = layout.Branch,
+            Base = "main", State = WorktreeState.Creating, Owner = owner, EnvFile = Path.Combine(layout.Path, ".env"),
+        }, f.Service.Config.Ports);
+    }
+
+    [LinuxFact]
+    public void A_record_whose_owner_pid_now_belongs_to_another_program_is_repaired_and_a_live_owner_is_left_alone()
+    {
+        using var f = new WorktreeFixture();
+        using var other = Process.Start(new ProcessStartInfo("sleep", "60"))!;
+        _box.Track(ProcessIdentity.Of(other.Id)!);
+        // The session that began creating issue 1 died; the system gave its pid to 'sleep', which started later.
+        var now = ProcessIdentity.Of(other.Id)!;
+        Creating(f, "1", now with { StartTime = now.StartTime.AddMinutes(-5), StartKey = "an-earlier-boot:12345" });
+        // Issue 2 is being created right now by that very process.
+        Creating(f, "2", now);
+
+        var actions = f.Service.Repair();
+
+        Assert.Contains(actions, a => a.Issue == "1" && a.Action == "RolledBackCreation");
+        Assert.Null(f.Registry.Find(f.Repo.Root, "1"));
+        Assert.DoesNotContain(actions, a => a.Issue == "2");
+        Assert.Equal(WorktreeState.Creating, f.Registry.Find(f.Repo.Root, "2")!.State);
+    }
+
+    [Fact]
+    public void One_record_that_cannot_be_repaired_is_reported_and_the_others_are_repaired()
+    {
+        using var f = new WorktreeFixture("env: { set: { PORT: '{port.web}' } }\nports: { web: 29501-29999 }\n");
+        var layout = f.Service.Layout("1");
+        Creating(f, "1", ProcessIdentity.Vanished(999_999_999));
+        f.Repo.Git("worktree", "add", "-q", "-b", layout.Branch, layout.Path);
+        Directory.CreateDirectory(Path.Combine(layout.Path, ".env")); // the env file cannot be written: setup fails
+        var gone = f.Service.Create("2", noInstall: true)!;
+        TestRepo.ForceDelete(gone.Path);
+
+        var actions = f.Service.Repair();
+
+        var failed = Assert.Single(actions, a => a.Action == "Failed");
+        Assert.Equal("1", failed.Issue);
+        Assert.Contains(f.Host.Warnings, m => m.Contains("issue 1"));
+        Assert.Contains(actions, a => a.Issue == "2" && a.Action == "ReleasedLeases");
+        Assert.Null(f.Registry.Find(f.Repo.Root, "2"));
+        Assert.Equal(WorktreeState.Creating, f.Registry.Find(f.Repo.Root, "1")!.State); // left for the next repair
+    }
+
+    [LinuxFact]
+    public void A_worktree_made_again_loses_the_crashed_server_record_and_log_of_the_earlier_one()
+    {
+        using var f = new WorktreeFixture("ports: { web: 29001-29499 }\n");
+        var w = f.Service.Create("5", noInstall: true)!;
+        var crashed = DevServers.Start(f.Repo.Root, "5", w.Path, "echo the old server; exit 3", null, w.Ports, null, f.Host, wait: false)!;
+        Assert.True(ProcessSandbox.Eventually(() => DevServers.Get(f.Repo.Root, "5").Single().State == ProcessState.Crashed));
+        Assert.True(File.Exists(crashed.LogPath));
+
+        // The folder is deleted by hand, git forgets it, and the issue's worktree is made again.
+        TestRepo.ForceDelete(w.Path);
+        f.Repo.Git("worktree", "prune");
+        Thread.Sleep(50);
+        var again = f.Service.Create("5", noInstall: true)!;
+        Assert.False(again.Missing);
+
+        var actions = f.Service.Repair();
+
+        Assert.Contains(actions, a => a.Issue == "5" && a.Action == "ForgotRuns");
+        Assert.Empty(DevServers.Get(f.Repo.Root, "5"));
+        Assert.False(File.Exists(crashed.LogPath));
+        Assert.Null(f.Service.Get("5").DevServer);
+    }
+
+    [Fact]
+    public void New_ports_replace_those_another_program_took_and_the_env_file_follows()
+    {
+        using var f = new WorktreeFixture("env: { set: { PORT: '{port.web}', API_URL: 'http://localhost:{port.api}' } }\nports: { web: 29601-29699, api: 29701-29799 }\n");
+        var w = f.Service.Create("7", noInstall: true)!;
+        File.AppendAllText(w.EnvFile!, "MINE=kept\n");
+        using var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, w.Ports["web"]);
+        squatter.Start();
+
+        var ex = Assert.Throws<WorktreeToolsException>(() => f.Service.StartDevServer("7", "sleep 30"));
+        Assert.Equal("PortInUse", ex.ErrorId);
+        Assert.Contains("Repair-IssueWorktree -Issue 7 -NewPorts", ex.Message);
+
+        var action = Assert.Single(f.Service.Repair(["7"], newPorts: true), a => a.Issue == "7" && a.Action == "RenewedPorts");
+        var renewed = f.Service.Get("7");
+        Assert.NotEqual(w.Ports["web"], renewed.Ports["web"]);
+        Assert.Equal(w.Ports["api"], renewed.Ports["api"]);
+        Assert.Contains($"web: {w.Ports["web"]} -> {renewed.Ports["web"]}", action.Detail);
+        Assert.Equal($"PORT={renewed.Ports["web"]}\nAPI_URL=http://localhost:{w.Ports["api"]}\nMINE=kept\n", File.ReadAllText(w.EnvFile!));
+        // Nothing else listens on the new ports: another renewal keeps them.
+        Assert.Single(f.Service.Repair(["7"], newPorts: true), a => a.Action == "KeptPorts");
+    }
+}
