@@ -10,19 +10,13 @@ namespace WorktreeTools.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Repair, "IssueWorktree", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RepairAction))]
-public sealed class RepairIssueWorktreeCommand : WorktreeCmdlet
+public sealed class RepairIssueWorktreeCommand : RepositoryCmdlet
 {
-    private readonly List<(string Repository, string[]? Issues)> _requests = [];
-
-    /// <summary>A folder inside the repository (default: the current location).</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("RepositoryRoot")]
-    public string? Repository { get; set; }
-
     /// <summary>Only the worktrees of these issues (wildcards allowed). Default: all of them.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Id", "Number")]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Number", "Id")]
     [SupportsWildcards]
+    [IssueId]
     [ArgumentCompleter(typeof(IssueCompleter))]
     public string[]? Issue { get; set; }
 
@@ -30,14 +24,11 @@ public sealed class RepairIssueWorktreeCommand : WorktreeCmdlet
     [Parameter]
     public SwitchParameter NewPorts { get; set; }
 
-    protected override void ProcessRecord() => _requests.Add((ResolvePath(Repository), Issue));
+    protected override void ProcessRecord() => Gather(Issue);
 
     protected override void EndProcessing()
     {
-        foreach (var group in _requests.GroupBy(r => r.Repository))
-        {
-            var issues = group.Any(r => r.Issues is null) ? null : group.SelectMany(r => r.Issues!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            TryOrStop(() => WriteObject(Engine.Worktrees(group.Key, Operation).Repair(issues, NewPorts), enumerateCollection: true));
-        }
+        foreach (var (repository, issues) in Gathered)
+            TryOrStop(() => WriteObject(Engine.Worktrees(repository, Operation).Repair(issues, NewPorts), enumerateCollection: true));
     }
 }
