@@ -35,6 +35,9 @@ public sealed class TrustStore
     public TrustStore(string? stateDirectory = null) =>
         _file = new StateFile<Document>(Path.Combine(stateDirectory ?? ToolPaths.StateDirectory, "trust.json"));
 
+    /// <summary>Puts aside a damaged trust.json and brings back its last good copy (Repair); what it did, or null.</summary>
+    public string? Recover() => _file.Recover();
+
     /// <summary>What an approval stands for: the repository, the key, the text and the scripts, together.</summary>
     public static string Hash(string repository, ConfiguredCommand command) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(

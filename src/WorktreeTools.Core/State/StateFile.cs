@@ -44,9 +44,11 @@ public sealed class StateFile<T> where T : class, new()
         var (doc, problem) = TryRead(Path);
         if (problem is null) return doc!;
         throw new WorktreeToolsException("StateFileDamaged", ErrorKind.InvalidData,
-            $"The state file {Path} is damaged: {problem}. Nothing was changed. Run Repair-IssueWorktree: it keeps the damaged file aside, " +
-            $"puts back the last good copy{(TryRead(LastGoodPath).Problem is null && File.Exists(LastGoodPath) ? $" (of {File.GetLastWriteTime(LastGoodPath):yyyy-MM-dd HH:mm:ss})" : "")} " +
-            "and finds the worktrees again from git.", Path, recommendedAction: "Repair-IssueWorktree");
+            $"The state file {Path} is damaged: {problem}. Nothing was changed. Run Repair-IssueWorktree: it keeps the damaged file aside " +
+            (TryRead(LastGoodPath).Problem is null && File.Exists(LastGoodPath)
+                ? $"and puts back its last good copy (of {File.GetLastWriteTime(LastGoodPath):yyyy-MM-dd HH:mm:ss})."
+                : "and starts it afresh (there is no good copy); the worktrees are found again from git."),
+            Path, recommendedAction: "Repair-IssueWorktree");
     }
 
     /// <summary>The document at <paramref name="path"/> (a new one when there is no file), or what is wrong with it.</summary>

@@ -30,6 +30,7 @@ public sealed partial class WorktreeService
         Isolated(actions, "", () =>
         {
             if (_registry.Recover() is { } leases) actions.Add(new RepairAction("", "RecoveredStateFile", leases));
+            if (new TrustStore().Recover() is { } trust) actions.Add(new RepairAction("", "RecoveredStateFile", trust));
             if (ProcessRegistry.Open(Repo.MainRoot).Recover() is { } processes) actions.Add(new RepairAction("", "RecoveredStateFile", processes));
             if (Directory.Exists(StateDirectory))
                 foreach (var folder in Directory.EnumerateDirectories(StateDirectory, "*.lock"))
