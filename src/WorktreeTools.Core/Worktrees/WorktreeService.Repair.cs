@@ -44,6 +44,7 @@ public sealed partial class WorktreeService
         var git = GitWorktree.List(Repo.MainRoot);
         foreach (var r in _registry.ForRepository(Repo.MainRoot).Where(r => Selected(r.Issue)))
             Isolated(actions, r.Issue, () => RepairRecord(r, git, actions));
+        git = GitWorktree.List(Repo.MainRoot); // as the repairs left it
         foreach (var wt in git.Skip(1).Where(w => !_registry.ForRepository(Repo.MainRoot).Any(r => LeaseRegistry.SamePath(r.Path, w.Path))))
             if (IssueAt(wt) is { } issue && Selected(issue))
                 Isolated(actions, issue, () => Adopt(issue, wt, actions));
@@ -124,11 +125,18 @@ public sealed partial class WorktreeService
         var why = string.Join(", ", new[] { initializing ? "locked 'initializing'" : null, staleLock ? "a stale index.lock" : null, noIndex ? "no index" : null }.OfType<string>());
         if (gitDir is null || !GitCli.Read(wt.Path, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], check: false).Success)
         {
-            GitCli.Run(Repo.MainRoot, ["worktree", "remove", "--force", "--force", wt.Path], check: false);
+            // Cut off before HEAD: git wrote no file yet. Its own record goes (git worktree remove refuses such a
+            // worktree), and the folder with it when it holds nothing else.
+            var dotGit = System.IO.Path.Combine(wt.Path, ".git");
+            var admin = gitDir ?? (Directory.Exists(System.IO.Path.Combine(Repo.CommonDir, "worktrees"))
+                ? Directory.EnumerateDirectories(System.IO.Path.Combine(Repo.CommonDir, "worktrees")).FirstOrDefault(d =>
+                    File.Exists(System.IO.Path.Combine(d, "gitdir")) && LeaseRegistry.SamePath(File.ReadAllText(System.IO.Path.Combine(d, "gitdir")).Trim(), dotGit))
+                : null);
+            if (admin is not null && Directory.Exists(admin)) Directory.Delete(admin, recursive: true);
             if (Directory.Exists(wt.Path) && Directory.EnumerateFileSystemEntries(wt.Path).All(e => System.IO.Path.GetFileName(e) == ".git"))
                 Directory.Delete(wt.Path, recursive: true);
             GitCli.Run(Repo.MainRoot, ["worktree", "prune"], check: false);
-            actions.Add(new RepairAction(issue, "RemovedPartialWorktree", $"git worktree add of {wt.Path} was cut off before it had a HEAD ({why}); it was removed."));
+            actions.Add(new RepairAction(issue, "RemovedPartialWorktree", $"git worktree add of {wt.Path} was cut off before it had a HEAD ({why}); git's record of it was removed."));
             return false;
         }
         if (staleLock) File.Delete(indexLock!);
@@ -157,7 +165,7 @@ public sealed partial class WorktreeService
     /// <summary>Records an issue worktree the registry lost (a damaged or deleted leases.json) and leases its ports, those its env file names first.</summary>
     private void Adopt(string issue, GitWorktree wt, List<RepairAction> actions)
     {
-        FinishCheckout(issue, wt, actions);
+        if (!FinishCheckout(issue, wt, actions)) return;
         var layout = Layout(issue);
         var envFile = System.IO.Path.Combine(layout.Path, Config.Env.File);
         var env = File.Exists(envFile) ? EnvFile.Parse(File.ReadAllText(envFile)) : new Dictionary<string, string>();

@@ -67,6 +67,29 @@ public sealed class RepairTests : IDisposable
         Assert.Equal(WorktreeState.Creating, f.Registry.Find(f.Repo.Root, "1")!.State); // left for the next repair
     }
 
+    [Fact]
+    public void A_creation_cut_off_before_git_wrote_HEAD_is_rolled_back_and_git_forgets_the_half_made_worktree()
+    {
+        using var f = new WorktreeFixture();
+        var layout = f.Service.Layout("3");
+        Creating(f, "3", ProcessIdentity.Vanished(999_999_999));
+        // What git worktree add leaves when it is killed before HEAD: its record locked "initializing", a folder with only .git.
+        f.Repo.Git("worktree", "add", "-q", "--no-checkout", "-b", layout.Branch, layout.Path);
+        var admin = Path.Combine(f.Repo.Root, ".git", "worktrees", layout.Name);
+        File.Delete(Path.Combine(admin, "HEAD"));
+        File.WriteAllText(Path.Combine(admin, "locked"), "initializing");
+
+        var actions = f.Service.Repair();
+
+        Assert.Single(actions, a => a.Issue == "3" && a.Action == "RemovedPartialWorktree");
+        Assert.Contains(actions, a => a.Issue == "3" && a.Action == "RolledBackCreation");
+        Assert.False(Directory.Exists(layout.Path));
+        Assert.False(Directory.Exists(admin));
+        Assert.DoesNotContain(layout.Path, f.Repo.Git("worktree", "list"));
+        Assert.Null(f.Registry.Find(f.Repo.Root, "3"));
+        Assert.NotNull(f.Service.Create("3", noInstall: true)); // and it can be made again
+    }
+
     [LinuxFact]
     public void A_worktree_made_again_loses_the_crashed_server_record_and_log_of_the_earlier_one()
     {
