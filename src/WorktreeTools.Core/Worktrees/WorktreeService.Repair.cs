@@ -167,7 +167,7 @@ public sealed partial class WorktreeService
     {
         if (!FinishCheckout(issue, wt, actions)) return;
         var layout = Layout(issue);
-        var envFile = System.IO.Path.Combine(layout.Path, Config.Env.File);
+        var envFile = EnvTarget(layout);
         var env = File.Exists(envFile) ? EnvFile.Parse(File.ReadAllText(envFile)) : new Dictionary<string, string>();
         var preferred = new Dictionary<string, int>();
         foreach (var (key, template) in Config.Env.Set)
@@ -214,7 +214,7 @@ public sealed partial class WorktreeService
         if (changed.Count == 0)
             return new RepairAction(r.Issue, "KeptPorts", $"no other program listens on {string.Join(", ", r.Ports.Select(kv => $"{kv.Key}:{kv.Value}"))}.");
         var ports = _registry.Find(Repo.MainRoot, r.Issue)!.Ports;
-        var envFile = System.IO.Path.Combine(r.Path, Config.Env.File);
+        var envFile = r.EnvFile ?? System.IO.Path.Combine(r.Path, Config.Env.File);
         var updated = "";
         if (File.Exists(envFile) && Config.Env.Set.Count > 0)
         {
