@@ -40,6 +40,21 @@ public sealed class PathTests
     }
 
     [Fact]
+    public void Remove_never_deletes_a_recorded_database_outside_the_worktree()
+    {
+        // A record written before paths were checked (or edited by hand) names a file outside: Remove leaves it.
+        using var f = new WorktreeFixture();
+        var victim = Path.Combine(f.Repo.Parent, "victim-1.txt");
+        File.WriteAllText(victim, "precious");
+        f.Service.Create("1", noInstall: true);
+        f.Registry.Change(f.Repo.Root, "1", r => r.Database = victim);
+
+        f.Service.Remove("1", force: true, deleteBranch: false);
+        Assert.Equal("precious", File.ReadAllText(victim));
+        Assert.Empty(f.Registry.ForRepository(f.Repo.Root));
+    }
+
+    [Fact]
     public void Remove_never_deletes_a_database_outside_the_worktree()
     {
         // The found case: database.path '../../victim-{issue}.txt' made Remove-IssueWorktree delete that file.
