@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using WorktreeTools.Configuration;
 using WorktreeTools.Processes;
 
@@ -199,11 +198,8 @@ public static class DevServers
             port = IssueEnvironment.PrimaryPort(ports)?.Value;
         if (ready.Pattern is { } pattern)
         {
-            try { _ = new Regex(pattern); }
-            catch (ArgumentException ex)
-            {
-                throw new WorktreeToolsException("ReadyPatternInvalid", ErrorKind.InvalidArgument, $"devServer.ready.pattern '{pattern}' is not a valid regular expression: {ex.Message}", pattern, ex);
-            }
+            if (Config.ConfigRegex.Problem(pattern) is { } problem)
+                throw new WorktreeToolsException("ReadyPatternInvalid", ErrorKind.InvalidArgument, $"devServer.ready.pattern '{pattern}': {problem}", pattern);
         }
         return new ReadyCheck(port, ready.Pattern, ready.Url, TimeSpan.FromSeconds(ready.TimeoutSec > 0 ? ready.TimeoutSec : 60));
     }

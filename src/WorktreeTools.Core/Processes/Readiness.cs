@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 
 namespace WorktreeTools.Core.Processes;
 
@@ -31,7 +30,7 @@ internal static class Readiness
     public static ReadyOutcome Wait(ReadyCheck check, Func<bool> isAlive, string logPath, long logStart,
         Action<string, int> progress, CancellationToken cancel)
     {
-        var pattern = check.Pattern is null ? null : new Regex(check.Pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        var pattern = check.Pattern is null ? null : Config.ConfigRegex.Create(check.Pattern);
         var log = new LogCursor(logPath, logStart);
         var patternSeen = false;
         var clock = Stopwatch.StartNew();

@@ -53,7 +53,7 @@ internal sealed partial class MigrationPolicy
         Enabled = !string.Equals(directory, "none", StringComparison.OrdinalIgnoreCase);
         _directory = directory is null or "" || directory.Equals("auto", StringComparison.OrdinalIgnoreCase) ? null : directory;
         _kind = Enum.TryParse<MigrationKind>(settings.Kind, ignoreCase: true, out var kind) ? kind : null;
-        _pattern = settings.Pattern is { } p ? new Regex(p, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) : null;
+        _pattern = settings.Pattern is { } p ? Config.ConfigRegex.Create(p) : null;
         _outOfOrder = settings.OutOfOrder;
     }
 
