@@ -27,15 +27,11 @@ public sealed partial class WorktreeService
         var matchers = issues?.Where(i => !string.IsNullOrEmpty(i)).Select(Wildcard).ToList() ?? [];
         bool Selected(string issue) => matchers.Count == 0 || matchers.Any(m => m.IsMatch(issue));
 
-        Isolated(actions, "", () =>
-        {
-            if (_registry.Recover() is { } leases) actions.Add(new RepairAction("", "RecoveredStateFile", leases));
-            if (new TrustStore().Recover() is { } trust) actions.Add(new RepairAction("", "RecoveredStateFile", trust));
-            if (ProcessRegistry.Open(Repo.MainRoot).Recover() is { } processes) actions.Add(new RepairAction("", "RecoveredStateFile", processes));
-            if (Directory.Exists(StateDirectory))
-                foreach (var folder in Directory.EnumerateDirectories(StateDirectory, "*.lock"))
-                    actions.Add(new RepairAction("", "RecoveredStateFile", $"the folder in place of the lock file {folder} was moved to {FileLock.MoveAsideIfFolder(folder)}"));
-        });
+        foreach (var recover in new Func<string?>[] { _registry.Recover, new TrustStore().Recover, ProcessRegistry.Open(Repo.MainRoot).Recover, RecoverLocks })
+            Isolated(actions, "", () =>
+            {
+                if (recover() is { } done) actions.Add(new RepairAction("", "RecoveredStateFile", done));
+            });
 
         var prune = GitCli.Run(Repo.MainRoot, ["worktree", "prune", "--verbose"], check: false);
         foreach (var line in (prune.Output + prune.Error).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -54,6 +50,15 @@ public sealed partial class WorktreeService
             foreach (var r in _registry.ForRepository(Repo.MainRoot).Where(r => Selected(r.Issue)))
                 Isolated(actions, r.Issue, () => actions.Add(RenewPorts(r)));
         return actions;
+    }
+
+    /// <summary>Moves aside folders found in place of the repository's lock files.</summary>
+    private string? RecoverLocks()
+    {
+        var moved = Directory.Exists(StateDirectory)
+            ? Directory.EnumerateDirectories(StateDirectory, "*.lock").ToList().Select(f => $"the folder in place of the lock file {f} was moved to {FileLock.MoveAsideIfFolder(f)}").ToList()
+            : [];
+        return moved.Count == 0 ? null : string.Join("; ", moved);
     }
 
     /// <summary>Runs one repair; a failure becomes a <c>Failed</c> action and a warning, and the rest goes on.</summary>

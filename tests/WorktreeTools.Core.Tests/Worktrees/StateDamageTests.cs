@@ -70,6 +70,19 @@ public sealed class StateDamageTests
     }
 
     [Fact]
+    public void A_folder_in_place_of_the_repository_lock_is_said_and_moved_aside_by_Repair()
+    {
+        using var f = new WorktreeFixture(Config);
+        var lockPath = Path.Combine(f.Service.StateDirectory, "worktrees.lock");
+        Directory.CreateDirectory(lockPath);
+
+        Assert.Equal("StateFileDamaged", Assert.Throws<WorktreeToolsException>(() => f.Service.Create("1", noInstall: true)).ErrorId);
+        Assert.Contains(f.Service.Repair(), a => a.Action == "RecoveredStateFile" && a.Detail.Contains("worktrees.lock"));
+        Assert.False(Directory.Exists(lockPath));
+        Assert.NotNull(f.Service.Create("1", noInstall: true));
+    }
+
+    [Fact]
     public void After_the_registry_is_deleted_an_issue_worktree_can_still_be_removed_and_Repair_adopts_the_others_with_their_ports()
     {
         using var f = new WorktreeFixture(Config);
