@@ -58,10 +58,12 @@ public abstract class WorktreeCmdlet : PSCmdlet, IOperationHost
     /// PowerShell's own exceptions pass through untouched: they come from the pipeline, not from the engine
     /// (WriteObject runs the next command): break, continue and exit in a downstream script (flow control), a
     /// stopped pipeline (Ctrl+C, Select-Object -First), a downstream terminating error or -ErrorAction Stop, or
-    /// a script block that threw. Turned into "WorktreeTools failed unexpectedly" they would change what the
-    /// script does (a break that does not break, a throw that only writes an error) and blame the module.
+    /// a script block that threw, or the host (a confirmation prompt in <c>pwsh -NonInteractive</c> throws
+    /// PSInvalidOperationException, which PowerShell's own cmdlets report as InvalidOperation). Turned into
+    /// "WorktreeTools failed unexpectedly" they would change what the script does (a break that does not break, a
+    /// throw that only writes an error) and blame the module. Each carries its ErrorRecord (IContainsErrorRecord).
     /// </summary>
-    private static bool IsPowerShells(Exception ex) => ex is FlowControlException or RuntimeException;
+    private static bool IsPowerShells(Exception ex) => ex is FlowControlException or IContainsErrorRecord;
 
     internal static ErrorRecord ToErrorRecord(Exception ex, object? target)
     {
