@@ -102,8 +102,9 @@ $tasks = @{
         $out = Join-Path $root 'out' 'WorktreeTools' $version
         if (Test-Path -LiteralPath $out) { Remove-Item -LiteralPath $out -Recurse -Force }
         New-Item -ItemType Directory -Path $out | Out-Null
-        # The same layout as the repository (manifest + module/), so the manifest works unchanged.
+        # The same layout as the repository (manifest + en-US/ + module/), so the manifest works unchanged.
         Copy-Item -LiteralPath $manifestPath -Destination $out
+        Copy-Item -LiteralPath (Join-Path $root 'en-US') -Destination (Join-Path $out 'en-US') -Recurse
         Copy-Item -LiteralPath (Join-Path $root 'module') -Destination (Join-Path $out 'module') -Recurse
         Get-ChildItem -LiteralPath $out -Recurse -File -Filter '*.pdb' | Remove-Item -Force
         $help = Join-Path $out 'module' 'en-US' 'WorktreeTools.dll-Help.xml'

@@ -47,6 +47,22 @@ Describe 'Import in a fresh pwsh -NoProfile' {
         $LASTEXITCODE | Should -Be 0
         @($names | Sort-Object) | Should -Be @($manifest.CmdletsToExport | Sort-Object)
     }
+
+    It 'shows about_WorktreeTools after Import-Module by path, as the README sets it up' {
+        $help = & $pwsh -NoProfile -NonInteractive -Command {
+            param($Path)
+            $ErrorActionPreference = 'Stop'
+            Import-Module -Name $Path
+            Get-Help about_WorktreeTools | Out-String -Width 200
+        } -args $manifestPath
+        $LASTEXITCODE | Should -Be 0
+        $help | Should -Match 'TRUST AND APPROVAL'
+        @(& $pwsh -NoProfile -NonInteractive -Command {
+            param($Path)
+            Import-Module -Name $Path
+            @(Get-Help about_WorktreeTools).Count
+        } -args $manifestPath) | Should -Be 1 -Because 'one topic, not a list of copies'
+    }
 }
 
 Describe 'Exported cmdlet <Name>' -ForEach $cmdlets {

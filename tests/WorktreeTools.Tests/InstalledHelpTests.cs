@@ -6,8 +6,8 @@ namespace WorktreeTools.Tests;
 
 /// <summary>
 /// Help as a user sees it after installing: the manifest and module/ copied to a folder on PSModulePath
-/// (the layout build.ps1 -Task Package makes), in a separate PowerShell process that knows nothing of the
-/// tests. Cmdlet help comes from module/en-US/*-Help.xml and about_WorktreeTools is found.
+/// (the layout build.ps1 -Task Package makes: the manifest, en-US/ and module/), in a separate PowerShell process that knows nothing of the
+/// tests. Cmdlet help comes from module/en-US/*-Help.xml and about_WorktreeTools (en-US/) is found, once.
 /// </summary>
 public sealed class InstalledHelpTests : IDisposable
 {
@@ -20,17 +20,21 @@ public sealed class InstalledHelpTests : IDisposable
         var target = Path.Combine(_modules, "WorktreeTools", version);
         Directory.CreateDirectory(target);
         File.Copy(TestEnvironment.ManifestPath, Path.Combine(target, "WorktreeTools.psd1"));
-        var module = Path.Combine(TestEnvironment.RepoRoot, "module");
-        foreach (var file in Directory.EnumerateFiles(module, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".pdb", StringComparison.Ordinal)))
+        foreach (var folder in new[] { "module", "en-US" })
         {
-            var copy = Path.Combine(target, "module", Path.GetRelativePath(module, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
-            File.Copy(file, copy);
+            var from = Path.Combine(TestEnvironment.RepoRoot, folder);
+            foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".pdb", StringComparison.Ordinal)))
+            {
+                var copy = Path.Combine(target, folder, Path.GetRelativePath(from, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+                File.Copy(file, copy);
+            }
         }
 
         var synopsis = HelpPage.Read("Get-WorktreeConfig").Synopsis;
         var (exit, output) = Pwsh("""
             Get-Help about_WorktreeTools
+            'topics=' + @(Get-Help about_WorktreeTools).Count
             Import-Module WorktreeTools -ErrorAction Stop
             'base=' + (Get-Module WorktreeTools).ModuleBase
             'synopsis=' + (Get-Help Get-WorktreeConfig).Synopsis
@@ -40,6 +44,7 @@ public sealed class InstalledHelpTests : IDisposable
         Assert.Contains("base=" + target, output);
         Assert.Contains("synopsis=" + synopsis, output);
         Assert.Contains("about_WorktreeTools", output);
+        Assert.Contains("topics=1", output);
         Assert.Contains("TRUST AND APPROVAL", output);
     }
 
