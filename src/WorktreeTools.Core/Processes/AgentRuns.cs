@@ -196,7 +196,7 @@ public static class AgentRuns
         {
             foreach (var r in doc.AgentRuns.Where(Unsettled))
             {
-                r.EndedAt = RunStatus.Of(r.Process, r.ExitFile, r.StoppedAt).EndedAt ?? DateTime.UtcNow;
+                r.EndedAt = RunStatus.Of(r.Process, r.ExitFile, r.StartedAt, r.StoppedAt).EndedAt ?? DateTime.UtcNow;
                 r.Commits = Commits(repoRoot, r);
             }
             return doc.AgentRuns;
@@ -211,9 +211,12 @@ public static class AgentRuns
             .Select(l => l.Split('\x1f', 2)).Select(f => new AgentCommitRecord(f[0], f.Length > 1 ? f[1] : "")).ToList();
     }
 
+    private static TimeSpan Positive(TimeSpan t) => t > TimeSpan.Zero ? t : TimeSpan.Zero;
+
+    // Times are shown local, as PowerShell's own (Get-Date, Get-Process); the registry keeps them in UTC.
     private static AgentRun View(string repoRoot, AgentRunRecord r)
     {
-        var status = RunStatus.Of(r.Process, r.ExitFile, r.StoppedAt);
+        var status = RunStatus.Of(r.Process, r.ExitFile, r.StartedAt, r.StoppedAt);
         var endedAt = status.State is ProcessState.Running ? null : r.EndedAt ?? status.EndedAt;
         var lastOutput = AgentStates.LastWrite(r.Interactive ? r.Terminal : r.LogPath);
         var report = AgentStates.Read(AgentStates.FileFor(r.LogPath));
@@ -227,15 +230,15 @@ public static class AgentRuns
             Pid = r.Process.Pid,
             State = state,
             StateMessage = message,
-            StateChanged = changed,
+            StateChanged = changed?.ToLocalTime(),
             StateReported = reported,
             ProcessState = status.State,
             ExitCode = status.ExitCode,
             Interactive = r.Interactive,
             Terminal = r.Terminal,
-            StartedAt = r.StartedAt,
-            EndedAt = endedAt,
-            Duration = (endedAt ?? DateTime.UtcNow) - r.StartedAt,
+            StartedAt = r.StartedAt.ToLocalTime(),
+            EndedAt = endedAt?.ToLocalTime(),
+            Duration = Positive((endedAt ?? DateTime.UtcNow) - r.StartedAt),
             LogPath = r.LogPath,
             Prompt = r.Prompt,
             Branch = r.Branch,

@@ -118,7 +118,7 @@ public static class DevServers
                 }));
             case ReadyOutcome.Exited:
                 ProcessTree.Stop(record.Process, CleanupGrace);
-                var status = RunStatus.Of(record.Process, record.ExitFile, null);
+                var status = RunStatus.Of(record.Process, record.ExitFile, record.StartedAt, null);
                 throw new WorktreeToolsException("DevServerExited", ErrorKind.InvalidOperation,
                     $"The dev server of issue {issue} ('{record.Command}') exited{(status.ExitCode is { } c ? $" with code {c}" : "")} before it was ready.\n{RunLogs.TailForMessage(record)}",
                     issue, recommendedAction: "Read the log above, fix the command or the worktree, and start it again.");
@@ -208,7 +208,7 @@ public static class DevServers
     {
         // A server whose starting session ended before it saw readiness: its port tells.
         var ready = r.Ready || (r is { ReadyPort: { } port, ReadyPattern: null, ReadyUrl: null } && Readiness.Accepts(port));
-        var status = RunStatus.Of(r.Process, r.ExitFile, r.StoppedAt, ready);
+        var status = RunStatus.Of(r.Process, r.ExitFile, r.StartedAt, r.StoppedAt, ready);
         return new DevServer
         {
             Issue = r.Issue,
@@ -218,8 +218,8 @@ public static class DevServers
             Url = r.Url,
             State = status.State,
             ExitCode = status.ExitCode,
-            StartedAt = r.StartedAt,
-            EndedAt = status.EndedAt,
+            StartedAt = r.StartedAt.ToLocalTime(),
+            EndedAt = status.EndedAt?.ToLocalTime(),
             Command = r.Command,
             WorkingDirectory = r.WorkingDirectory,
             LogPath = r.LogPath,

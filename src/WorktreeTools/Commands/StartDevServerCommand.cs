@@ -32,7 +32,7 @@ public sealed class StartDevServerCommand : IssuesCmdlet, IDisposable
                 if (server is null) return;
                 if (NoWait || server.State == ProcessState.Running) WriteObject(server);
                 else if (!_starting.Any(s => s.Issue == server.Issue && s.Repository == repository))
-                    _starting.Add((server.Issue, repository, server.StartedAt >= _began));
+                    _starting.Add((server.Issue, repository, server.StartedAt.ToUniversalTime() >= _began));
             }, issue);
     }
 

@@ -38,6 +38,26 @@ public sealed class AgentRunTests : IDisposable
     }
 
     [LinuxFact]
+    public void A_run_that_ends_at_once_never_ends_before_it_started_and_shows_local_times()
+    {
+        var agent = _box.Write("quick-agent.sh", "#!/bin/sh\nexit 0\n", executable: true);
+        var run = AgentRuns.Start(_repo.Root, "7", _repo.Root, "main", $"'{agent}' {{prompt}}", "p", null, SilentHost.Instance)!;
+        var exitFile = ProcessRegistry.ExitFile(run.LogPath);
+        Assert.True(ProcessSandbox.Eventually(() => File.Exists(exitFile)), "the run never ended");
+        // The file system stamps the exit file with its coarser clock: a few milliseconds before the start recorded.
+        File.SetLastWriteTimeUtc(exitFile, run.StartedAt.ToUniversalTime().AddMilliseconds(-5));
+
+        var done = AgentRuns.Wait(_repo.Root, run.Id, TimeSpan.FromSeconds(30), SilentHost.Instance);
+        Assert.Equal(ProcessState.Exited, done.State);
+        Assert.True(done.Duration >= TimeSpan.Zero, $"Duration {done.Duration}");
+        Assert.True(done.EndedAt >= done.StartedAt, $"ended {done.EndedAt:O}, started {done.StartedAt:O}");
+        // One convention for every time the module shows: local, as Get-Date's, so that (Get-Date) - StartedAt is right.
+        Assert.Equal(DateTimeKind.Local, done.StartedAt.Kind);
+        Assert.Equal(DateTimeKind.Local, done.EndedAt!.Value.Kind);
+        Assert.InRange(DateTime.Now - done.StartedAt, TimeSpan.Zero, TimeSpan.FromMinutes(5));
+    }
+
+    [LinuxFact]
     public void A_split_template_keeps_an_expanded_value_with_spaces_as_one_argument()
     {
         var agent = _box.Write("fake-agent.sh", "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done > \"$ARGV_OUT\"\n", executable: true);
