@@ -16,11 +16,14 @@ public sealed record MergeResult
     /// <summary>The base's commit afterwards; equal to <see cref="BaseBefore"/> unless Status is Merged.</summary>
     public string BaseAfter { get; init; } = "";
     /// <summary>The commits the merge brought into the base (for a dry run: the ones it would bring).</summary>
-    public IReadOnlyList<MergeCommit> Commits { get; init; } = [];
-    public IReadOnlyList<string> ConflictFiles { get; init; } = [];
+    public IReadOnlyList<MergeCommit> Commits { get => _commits; init => _commits = ItemList<MergeCommit>.Of(value); }
+    private readonly IReadOnlyList<MergeCommit> _commits = ItemList<MergeCommit>.Empty;
+    public IReadOnlyList<string> ConflictFiles { get => _conflictFiles; init => _conflictFiles = ItemList<string>.Of(value); }
+    private readonly IReadOnlyList<string> _conflictFiles = ItemList<string>.Empty;
     /// <summary>Rebase / CherryPick: the issue commit the operation stopped at.</summary>
     public string? ConflictCommit { get; init; }
-    public IReadOnlyList<MergePolicy> Policies { get; init; } = [];
+    public IReadOnlyList<MergePolicy> Policies { get => _policies; init => _policies = ItemList<MergePolicy>.Of(value); }
+    private readonly IReadOnlyList<MergePolicy> _policies = ItemList<MergePolicy>.Empty;
     public int? TestExitCode { get; init; }
     public TimeSpan Duration { get; init; }
     /// <summary>Output of the test gate, lockfile regeneration and after-merge command, if any ran.</summary>

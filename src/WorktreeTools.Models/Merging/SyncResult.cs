@@ -18,18 +18,21 @@ public sealed record SyncResult
     public string After { get; init; } = "";
     /// <summary>How many base commits the branch was missing.</summary>
     public int Behind { get; init; }
-    public IReadOnlyList<string> ConflictFiles { get; init; } = [];
+    public IReadOnlyList<string> ConflictFiles { get => _conflictFiles; init => _conflictFiles = ItemList<string>.Of(value); }
+    private readonly IReadOnlyList<string> _conflictFiles = ItemList<string>.Empty;
     /// <summary>Rebase: the issue commit the rebase stopped at.</summary>
     public string? ConflictCommit { get; init; }
     /// <summary>True when the worktree was left mid-rebase or mid-merge for you to resolve (-Stay).</summary>
     public bool InProgress { get; init; }
     /// <summary>Migrations, Lockfile and Install: what the policies did (with WhatIf: would do), and what they could not handle.</summary>
-    public IReadOnlyList<MergePolicy> Policies { get; init; } = [];
+    public IReadOnlyList<MergePolicy> Policies { get => _policies; init => _policies = ItemList<MergePolicy>.Of(value); }
+    private readonly IReadOnlyList<MergePolicy> _policies = ItemList<MergePolicy>.Empty;
     /// <summary>
     /// The lockfiles and package manifests that differ between <see cref="Before"/> and <see cref="After"/>, which is why
     /// the issue's dependencies were installed again (with WhatIf: the ones the base changed).
     /// </summary>
-    public IReadOnlyList<string> DependencyChanges { get; init; } = [];
+    public IReadOnlyList<string> DependencyChanges { get => _dependencyChanges; init => _dependencyChanges = ItemList<string>.Of(value); }
+    private readonly IReadOnlyList<string> _dependencyChanges = ItemList<string>.Empty;
     /// <summary>The log of the re-install, when one ran.</summary>
     public string? InstallLogPath { get; init; }
     public string? BackupRef { get; init; }

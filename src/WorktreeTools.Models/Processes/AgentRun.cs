@@ -58,7 +58,8 @@ public sealed class AgentRun
     public string Branch { get; init; } = "";
     public string WorkingDirectory { get; init; } = "";
     /// <summary>The commits added to the branch since the run started, newest first.</summary>
-    public IReadOnlyList<AgentCommit> Commits { get; init; } = [];
+    public IReadOnlyList<AgentCommit> Commits { get => _commits; init => _commits = ItemList<AgentCommit>.Of(value); }
+    private readonly IReadOnlyList<AgentCommit> _commits = ItemList<AgentCommit>.Empty;
 
     public bool IsRunning => ProcessState is ProcessState.Starting or ProcessState.Running;
 

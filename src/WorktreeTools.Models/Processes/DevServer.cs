@@ -9,7 +9,8 @@ public sealed class DevServer
     /// <summary>The process WorktreeTools started (the wrapper that records the exit code); the command runs below it.</summary>
     public int Pid { get; init; }
     /// <summary>The ports the server was given, by name (web, api, ...).</summary>
-    public IReadOnlyDictionary<string, int> Ports { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyDictionary<string, int> Ports { get => _ports; init => _ports = PortMap.Of(value); }
+    private readonly IReadOnlyDictionary<string, int> _ports = PortMap.Empty;
     public string? Url { get; init; }
     public ProcessState State { get; init; }
     /// <summary>The exit code once it ended by itself; null while running, when stopped, or when unknown.</summary>

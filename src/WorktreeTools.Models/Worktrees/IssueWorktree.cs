@@ -47,7 +47,8 @@ public sealed record IssueWorktree
     public string Base { get; init; } = "";
     public string RepositoryRoot { get; init; } = "";
     /// <summary>Leased ports by name (web, api, ...).</summary>
-    public IReadOnlyDictionary<string, int> Ports { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyDictionary<string, int> Ports { get => _ports; init => _ports = PortMap.Of(value); }
+    private readonly IReadOnlyDictionary<string, int> _ports = PortMap.Empty;
     /// <summary>Full path of the issue's database file, or null.</summary>
     public string? Database { get; init; }
     /// <summary>Full path of the rewritten env file, or null.</summary>
