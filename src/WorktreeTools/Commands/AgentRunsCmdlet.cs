@@ -21,6 +21,7 @@ public abstract class AgentRunsCmdlet : RepositoryCmdlet
 
     /// <summary>Run ids to act on.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(RunCompleter))]
     public string[] Id { get; set; } = [];
 
     /// <summary>The run ids, else the issues, of the current pipeline item; neither stops the command.</summary>

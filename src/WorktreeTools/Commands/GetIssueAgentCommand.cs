@@ -19,6 +19,7 @@ public sealed class GetIssueAgentCommand : RepositoryCmdlet
 
     /// <summary>One run, by its id.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(RunCompleter))]
     public string? Id { get; set; }
 
     protected override void ProcessRecord() => Gather(Issue);

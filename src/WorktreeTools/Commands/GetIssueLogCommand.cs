@@ -26,6 +26,7 @@ public sealed class GetIssueLogCommand : RepositoryCmdlet
     /// <summary>An agent run id (implies -Source Agent).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("Id")]
+    [ArgumentCompleter(typeof(RunCompleter))]
     public string? RunId { get; set; }
 
     /// <summary>How many of the last lines to show (default 50; 0 for none, with -Wait).</summary>

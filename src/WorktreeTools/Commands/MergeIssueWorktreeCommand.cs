@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using WorktreeTools.Completion;
 using WorktreeTools.Merging;
 
 namespace WorktreeTools.Commands;
@@ -17,10 +18,12 @@ public sealed class MergeIssueWorktreeCommand : IssuesCmdlet
 
     /// <summary>The branch to merge into (default: worktrees.base).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(BranchCompleter))]
     public string? Into { get; set; }
 
     /// <summary>With -Strategy CherryPick: the commits to pick, in order (default: all of the branch's own commits).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(CommitCompleter))]
     public string[]? Commit { get; set; }
 
     /// <summary>Message template of the merge or squash commit (tokens {issue} {branch} {base} {subject} ...).</summary>

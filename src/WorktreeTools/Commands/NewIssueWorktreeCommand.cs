@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using WorktreeTools.Completion;
 using WorktreeTools.Worktrees;
 
 namespace WorktreeTools.Commands;
@@ -10,6 +11,7 @@ public sealed class NewIssueWorktreeCommand : IssuesCmdlet
 {
     /// <summary>The branch new work starts from (default: worktrees.base, usually main).</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(BranchCompleter))]
     public string? Base { get; set; }
 
     /// <summary>Do not fetch the base from the remote first.</summary>

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using WorktreeTools.Completion;
 using WorktreeTools.Merging;
 
 namespace WorktreeTools.Commands;
@@ -15,6 +16,7 @@ public sealed class SyncIssueWorktreeCommand : IssuesCmdlet
     /// <summary>The branch to bring in (default: the issue's base).</summary>
     [Parameter]
     [Alias("Base")]
+    [ArgumentCompleter(typeof(BranchCompleter))]
     public string? From { get; set; }
 
     /// <summary>On a conflict, stay in the rebase or merge to resolve it by hand instead of going back.</summary>
