@@ -73,6 +73,28 @@ public sealed class CmdletConventionTests(ModuleFixture module) : IClassFixture<
         Assert.True(repository.ParameterSets.Values.All(s => s.ValueFromPipelineByPropertyName), $"{name} -Repository: not ValueFromPipelineByPropertyName.");
     }
 
+    /// <summary>
+    /// Export-Csv and ConvertTo-Csv write a property with ToString(): every list or map on an object about an issue
+    /// (ItemList, PortMap) must read as its items, never as System.Collections.Generic.List`1[...].
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Cmdlets))]
+    public void Output_objects_read_as_text_where_PowerShell_exports_them(string name)
+    {
+        var types = TypeOf(name).GetCustomAttributes<OutputTypeAttribute>().SelectMany(a => a.Type).Select(t => t.Type)
+            .OfType<Type>().Where(t => t.GetProperty("Issue") is not null && t.GetConstructor(Type.EmptyTypes) is not null);
+        foreach (var type in types)
+        {
+            var instance = Activator.CreateInstance(type);
+            foreach (var property in type.GetProperties().Where(p => p.PropertyType != typeof(string) && typeof(System.Collections.IEnumerable).IsAssignableFrom(p.PropertyType)))
+            {
+                var text = property.GetValue(instance)?.ToString() ?? "";
+                Assert.False(text.StartsWith("System.", StringComparison.Ordinal) || text.Contains('`'),
+                    $"{type.Name}.{property.Name} reads as '{text}': make it an ItemList or a PortMap.");
+            }
+        }
+    }
+
     private Type TypeOf(string name) =>
         module.CmdletTypes.TryGetValue(name, out var type)
             ? type

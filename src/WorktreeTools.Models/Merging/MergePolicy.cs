@@ -12,7 +12,8 @@ public sealed record FileRename(string Old, string New)
 /// </summary>
 public sealed record MergePolicy(string Name, string Detail, IReadOnlyList<FileRename> Renames)
 {
-    public IReadOnlyList<FileRename> Renames { get; init; } = ItemList<FileRename>.Of(Renames);
+    public IReadOnlyList<FileRename> Renames { get => _renames; init => _renames = ItemList<FileRename>.Of(value); }
+    private readonly IReadOnlyList<FileRename> _renames = ItemList<FileRename>.Of(Renames);
 
     public MergePolicy(string name, string detail) : this(name, detail, []) { }
 
