@@ -15,6 +15,21 @@ public interface IOperationHost
     CancellationToken Cancellation { get; }
 }
 
+/// <summary>
+/// Progress ids: one per activity and issue, so that bars of several issues (servers started side by side, or
+/// cmdlets in ForEach-Object -Parallel, whose bars share one host) never overwrite each other.
+/// </summary>
+public static class ProgressId
+{
+    public static int For(string activity, string issue)
+    {
+        // FNV-1a: the same id in every session and runspace (string.GetHashCode differs per process).
+        var hash = 2166136261u;
+        foreach (var c in activity + "\0" + issue.ToUpperInvariant()) hash = (hash ^ c) * 16777619u;
+        return (int)(hash & 0x3FFFFFFF) + 1;
+    }
+}
+
 /// <summary>A host that says yes to everything and shows nothing.</summary>
 public sealed class SilentHost : IOperationHost
 {

@@ -12,7 +12,6 @@ namespace WorktreeTools.Core.Processes;
 /// </summary>
 public static class AgentRuns
 {
-    private const int ProgressId = 4102;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
     /// <summary>How long an interactive agent has to end by itself after Ctrl+C reached this session, before its tree is stopped.</summary>
     private static readonly TimeSpan CtrlCGrace = TimeSpan.FromSeconds(5);
@@ -123,6 +122,7 @@ public static class AgentRuns
         var record = Find(repoRoot, idOrIssue);
         var id = record.Id;
         var activity = $"Waiting for agent run {id} ({record.Agent}) of issue {record.Issue}";
+        var progress = ProgressId.For("Wait-IssueAgent", id);
         var clock = Stopwatch.StartNew();
         try
         {
@@ -131,13 +131,13 @@ public static class AgentRuns
                 if (clock.Elapsed >= timeout)
                     throw new WorktreeToolsException("AgentWaitTimeout", ErrorKind.OperationTimeout,
                         $"Agent run {id} of issue {record.Issue} still runs after {timeout.Value.TotalSeconds:0} s.", id);
-                host.Progress(ProgressId, activity, $"Running for {clock.Elapsed.TotalSeconds:0} s", -1);
+                host.Progress(progress, activity, $"Running for {clock.Elapsed.TotalSeconds:0} s", -1);
                 if (host.Cancellation.WaitHandle.WaitOne(Poll)) host.Cancellation.ThrowIfCancellationRequested();
             }
         }
         finally
         {
-            host.Progress(ProgressId, activity, "Done", 100, completed: true);
+            host.Progress(progress, activity, "Done", 100, completed: true);
         }
         return Get(repoRoot, id: id).Single();
     }

@@ -9,7 +9,6 @@ namespace WorktreeTools.Core.Processes;
 /// </summary>
 public static class DevServers
 {
-    private const int ProgressId = 4101;
     private static readonly TimeSpan CleanupGrace = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -91,11 +90,12 @@ public static class DevServers
         if (record.Ready) return View(repoRoot, record);
         var check = record.GetReadyCheck();
         var activity = $"Starting the dev server of issue {issue}";
+        var progress = ProgressId.For("Start-DevServer", issue);
         ReadyOutcome outcome;
         try
         {
             outcome = Readiness.Wait(check, record.Process.IsAlive, record.LogPath, record.LogStart,
-                (status, percent) => host.Progress(ProgressId, activity, status, percent), host.Cancellation);
+                (status, percent) => host.Progress(progress, activity, status, percent), host.Cancellation);
         }
         catch (OperationCanceledException)
         {
@@ -104,7 +104,7 @@ public static class DevServers
         }
         finally
         {
-            host.Progress(ProgressId, activity, "Done", 100, completed: true);
+            host.Progress(progress, activity, "Done", 100, completed: true);
         }
 
         switch (outcome)

@@ -17,7 +17,8 @@ public sealed class StopDevServerCommand : IssuesCmdlet
         foreach (var issue in Issue)
             Try(() =>
             {
-                var server = Engine.Worktrees(RepositoryPath, Operation).StopDevServer(issue);
+                var server = WithProgress($"Stopping the dev server of issue {issue}", issue, "its whole process tree, gracefully first",
+                    () => Engine.Worktrees(RepositoryPath, Operation).StopDevServer(issue));
                 if (PassThru) WriteObject(server);
             }, issue);
     }

@@ -34,6 +34,7 @@ public sealed class SyncIssueWorktreeCommand : IssuesCmdlet
     protected override void ProcessRecord()
     {
         foreach (var issue in Issue)
-            Try(() => WriteObject(Engine.Worktrees(RepositoryPath, Operation).Sync(issue, Strategy, Stay, NoFetch, From, NoInstall)), issue);
+            Try(() => WriteObject(WithProgress($"Syncing issue {issue}", issue, $"{Strategy} onto {From ?? "its base"}",
+                () => Engine.Worktrees(RepositoryPath, Operation).Sync(issue, Strategy, Stay, NoFetch, From, NoInstall))), issue);
     }
 }

@@ -131,4 +131,13 @@ public abstract class WorktreeCmdlet : PSCmdlet, IOperationHost
     CancellationToken IOperationHost.Cancellation => _stop.Token;
 
     protected IOperationHost Operation => this;
+
+    /// <summary>Runs one slow step for an issue under a progress bar of its own, closed when the step ends (also on error).</summary>
+    protected T WithProgress<T>(string activity, string issue, string status, Func<T> step)
+    {
+        var id = ProgressId.For(activity, issue);
+        Operation.Progress(id, activity, status);
+        try { return step(); }
+        finally { Operation.Progress(id, activity, "Done", 100, completed: true); }
+    }
 }
