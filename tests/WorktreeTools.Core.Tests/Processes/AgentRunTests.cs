@@ -48,7 +48,7 @@ public sealed class AgentRunTests : IDisposable
         File.SetLastWriteTimeUtc(exitFile, run.StartedAt.ToUniversalTime().AddMilliseconds(-5));
 
         var done = AgentRuns.Wait(_repo.Root, run.Id, TimeSpan.FromSeconds(30), SilentHost.Instance);
-        Assert.Equal(ProcessState.Exited, done.State);
+        Assert.Equal(ProcessState.Exited, done.ProcessState);
         Assert.True(done.Duration >= TimeSpan.Zero, $"Duration {done.Duration}");
         Assert.True(done.EndedAt >= done.StartedAt, $"ended {done.EndedAt:O}, started {done.StartedAt:O}");
         // One convention for every time the module shows: local, as Get-Date's, so that (Get-Date) - StartedAt is right.
