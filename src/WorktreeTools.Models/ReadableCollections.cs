@@ -10,10 +10,16 @@ public sealed class ItemList<T>(IEnumerable<T>? items) : ReadOnlyCollection<T>((
 {
     public static new ItemList<T> Empty { get; } = new([]);
 
-    /// <summary>The same list when it is one already.</summary>
-    public static ItemList<T> Of(IEnumerable<T>? items) => items as ItemList<T> ?? new(items);
+    /// <summary>The same list when it is one already; the shared <see cref="Empty"/> when there is nothing.</summary>
+    public static ItemList<T> Of(IEnumerable<T>? items) =>
+        items as ItemList<T> ?? (items is null || (items.TryGetNonEnumeratedCount(out var n) && n == 0) ? Empty : new(items));
 
     public override string ToString() => string.Join("; ", this);
+
+    // Equal by content, so that records holding lists (MergePolicy and its Renames) compare as values.
+    public override bool Equals(object? obj) => obj is ItemList<T> other && this.SequenceEqual(other);
+
+    public override int GetHashCode() => this.Aggregate(Count, (hash, item) => HashCode.Combine(hash, item));
 }
 
 /// <summary>Ports by name that read as "web=3001, api=4001" where PowerShell turns them into text (Export-Csv, ToString).</summary>
