@@ -45,9 +45,19 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('git', 'worktree', 'parallel', 'agents', 'merge', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'See README.md.'
+            Tags         = @('git', 'worktree', 'worktrees', 'parallel', 'agents', 'ai', 'claude', 'codex', 'amp', 'merge', 'merge-queue',
+                             'dev-server', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://github.com/worktree-tools/WorktreeTools'
+            LicenseUri   = 'https://github.com/worktree-tools/WorktreeTools/blob/main/LICENSE'
+            ReleaseNotes = @'
+0.1.0 - the first release.
+- One issue, one git worktree and branch (New-IssueWorktree), with its own .env, ports, SQLite database and install; live status with ahead/behind, dirty and merged (also squash-merged) in Get-IssueWorktree.
+- Dev servers and coding agents (Amp, Claude Code, Codex or your own) per issue, detached and found again from any session: Start-DevServer, Start-IssueAgent, Get-IssueLog.
+- Merge-IssueWorktree merges a train of issues in a private staging worktree, gated by your tests, with lockfile and migration conflicts resolved by policy, backup refs and Undo; Sync-IssueWorktree catches a branch up.
+- Nothing is lost: forced removals save the work under refs/worktree-tools/backup first; Repair-IssueWorktree recovers after a crash.
+- Commands from a repository's .worktree-tools.yml run only once approved (Approve-WorktreeConfig); a JSON Schema of the file ships for editors.
+- Windows, Linux (glibc and musl) and macOS, x64 and arm64; PowerShell 7.4 or later.
+'@
         }
     }
 }

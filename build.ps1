@@ -100,16 +100,7 @@ $tasks = @{
     Package = {
         Invoke-Native dotnet @('build', (Join-Path $root 'src' 'WorktreeTools' 'WorktreeTools.csproj'), '-c', 'Release')
         $out = Join-Path $root 'out' 'WorktreeTools' $version
-        if (Test-Path -LiteralPath $out) { Remove-Item -LiteralPath $out -Recurse -Force }
-        New-Item -ItemType Directory -Path $out | Out-Null
-        # The same layout as the repository (manifest + en-US/ + module/), so the manifest works unchanged.
-        Copy-Item -LiteralPath $manifestPath -Destination $out
-        Copy-Item -LiteralPath (Join-Path $root 'en-US') -Destination (Join-Path $out 'en-US') -Recurse
-        Copy-Item -LiteralPath (Join-Path $root 'module') -Destination (Join-Path $out 'module') -Recurse
-        Get-ChildItem -LiteralPath $out -Recurse -File -Filter '*.pdb' | Remove-Item -Force
-        $help = Join-Path $out 'module' 'en-US' 'WorktreeTools.dll-Help.xml'
-        if (-not (Test-Path -LiteralPath $help)) { throw "The package has no help file ($help)." }
-        $info = Test-ModuleManifest -Path (Join-Path $out 'WorktreeTools.psd1')
+        $info = & (Join-Path $root 'build' 'Copy-ModulePackage.ps1') -Destination $out -Root $root
         Write-Host "Packaged $($info.Name) $($info.Version) with $($info.ExportedCmdlets.Count) cmdlets: $out" -ForegroundColor Green
     }
     Demo    = {

@@ -11,7 +11,8 @@ public static class StarterConfig
 
     private static string Make()
     {
-        var sb = new StringBuilder("""
+        var sb = new StringBuilder($$"""
+            # yaml-language-server: $schema={{ConfigLoader.SchemaUrl}}
             # WorktreeTools configuration (see Get-Help about_WorktreeTools).
             # Every key is optional; the values shown are the defaults. Commands written here (and the install and dev
             # server WorktreeTools detects) run only after each user approved them with Approve-WorktreeConfig.
