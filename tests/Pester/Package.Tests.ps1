@@ -18,11 +18,15 @@ BeforeAll {
     $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
     $savedHome = $env:HOME
     $env:HOME = Join-Path $work 'home'
+    # .NET gives no data or config folder unless it exists: PSResourceGet and NuGet would then write theirs into the
+    # current folder. Both exist, and the current folder is the sandbox.
+    New-Item -ItemType Directory -Path (Join-Path $env:HOME '.local' 'share'), (Join-Path $env:HOME '.config') -Force | Out-Null
+    Push-Location $work
     try {
         $installed = & $pwsh -NoProfile -NonInteractive -Command {
             param($Layout, $Feed, $Repository)
             $ErrorActionPreference = 'Stop'
-            New-Item -ItemType Directory -Path $Feed, $HOME -Force | Out-Null
+            New-Item -ItemType Directory -Path $Feed -Force | Out-Null
             Register-PSResourceRepository -Name WorktreeToolsTest -Uri $Feed -Trusted
             Publish-PSResource -Path $Layout -Repository WorktreeToolsTest
             $nupkg = Get-ChildItem -LiteralPath $Feed -Filter 'WorktreeTools.*.nupkg'
@@ -49,7 +53,10 @@ BeforeAll {
                 'data/seed.db'        = ''
             })
     }
-    finally { $env:HOME = $savedHome }
+    finally {
+        Pop-Location
+        $env:HOME = $savedHome
+    }
     $installed = @($installed | Where-Object NupkgBytes)[0]
     Write-Host ("Package: {0:N1} MB .nupkg, {1:N1} MB installed (layout {2:N1} MB)" -f ($installed.NupkgBytes / 1MB), ($installed.InstalledBytes / 1MB), ($layoutBytes / 1MB))
 }
@@ -59,6 +66,8 @@ AfterAll { Remove-Sandbox }
 Describe 'The published package' {
     It 'installs with Install-PSResource and imports by name from the install folder' {
         $installed | Should -Not -BeNullOrEmpty
+        Join-Path $root 'PSResourceGet' | Should -Not -Exist -Because 'nothing is written outside the sandbox'
+        Join-Path $root 'NuGet' | Should -Not -Exist -Because 'nothing is written outside the sandbox'
         $installed.ModuleBase | Should -BeLike "$($installed.Home)*"
         @($installed.Cmdlets | Sort-Object) | Should -Be @($manifest.CmdletsToExport | Sort-Object)
     }
