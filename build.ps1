@@ -7,7 +7,8 @@
     Test     builds, runs the xunit suites (dotnet test), then the Pester suite (tests/Pester) in a fresh real
              pwsh with the Pester restored from NuGet; prints one 'N passed, N failed' line over both and fails
              on any failure. The README's test command: dotnet tool restore && dotnet pwsh -File build.ps1 -Task Test
-    Package  Release build copied to out/WorktreeTools/<version>/ (manifest + module/, no .pdb), checked
+    Package  Release build laid out in out/WorktreeTools/<version>/ by build/Copy-ModulePackage.ps1 (manifest,
+             LICENSE, en-US/, module/ with the native libraries of the platforms pwsh runs on, no .pdb), checked
              with Test-ModuleManifest; publish it with Publish-PSResource -Path out/WorktreeTools/<version>.
     Demo     runs examples/*.ps1, each in a fresh pwsh with the module imported.
     Help     rebuilds the help and shows each exported cmdlet's synopsis as Get-Help sees it.

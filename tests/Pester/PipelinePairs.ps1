@@ -46,6 +46,7 @@ $PipelineConsumers = [ordered]@{
     'Start-IssueAgent'              = 'Start-IssueAgent -Prompt ''Fix it'' -WhatIf'
     'Wait-IssueAgent'               = 'Wait-IssueAgent -Timeout 60'
     'Stop-IssueAgent'               = 'Stop-IssueAgent -WhatIf -PassThru'
+    'Get-IssueConflict'             = 'Get-IssueConflict -All'
 }
 
 <#

@@ -64,9 +64,11 @@ public sealed record IssueConflict
     public bool OtherIsBase { get; init; }
     public ConflictStatus Status { get; init; }
     /// <summary>Every conflicted path, with its kind and the policy that resolves it (if any).</summary>
-    public IReadOnlyList<ConflictFile> Files { get; init; } = [];
+    public IReadOnlyList<ConflictFile> Files { get => _files; init => _files = ItemList<ConflictFile>.Of(value); }
+    private readonly IReadOnlyList<ConflictFile> _files = ItemList<ConflictFile>.Empty;
     /// <summary>What the policies would do (lockfile regeneration, migration renumbering), one line each.</summary>
-    public IReadOnlyList<string> Policies { get; init; } = [];
+    public IReadOnlyList<string> Policies { get => _policies; init => _policies = ItemList<string>.Of(value); }
+    private readonly IReadOnlyList<string> _policies = ItemList<string>.Empty;
     /// <summary>True when uncommitted work in the worktrees was part of the forecast (-IncludeUncommitted).</summary>
     public bool IncludesUncommitted { get; init; }
     /// <summary>The commits compared (with uncommitted work: a snapshot commit on top of the branch tip, referenced by nothing).</summary>
@@ -76,7 +78,7 @@ public sealed record IssueConflict
     public string RepositoryRoot { get; init; } = "";
 
     /// <summary>The paths no policy resolves.</summary>
-    public IReadOnlyList<string> ConflictFiles => Files.Where(f => f.Policy is null).Select(f => f.Path).ToList();
+    public IReadOnlyList<string> ConflictFiles => ItemList<string>.Of(Files.Where(f => f.Policy is null).Select(f => f.Path));
 
     public override string ToString() => $"{Issue} x {Other}: {Status}" + (Files.Count == 0 ? "" : " (" + string.Join(", ", Files) + ")");
 }
