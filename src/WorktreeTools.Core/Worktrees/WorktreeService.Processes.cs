@@ -43,16 +43,16 @@ public sealed partial class WorktreeService
         return DevServers.Start(Repo.MainRoot, w.Issue, w.Path, line.Text, line.Environment(IssueEnvironment(w)), w.Ports, Config.DevServer.Ready, _host, wait);
     }
 
-    public DevServer WaitForDevServer(string issue) => DevServers.WaitUntilReady(Repo.MainRoot, IssueId.Validate(issue), _host);
+    public DevServer WaitForDevServer(string issue) => DevServers.WaitUntilReady(Repo.MainRoot, Canonical(issue), _host);
 
     public IReadOnlyList<DevServer> DevServersOf(IReadOnlyList<string>? patterns) =>
         Matching(DevServers.Get(Repo.MainRoot), d => d.Issue, patterns);
 
-    public DevServer StopDevServer(string issue) => DevServers.Stop(Repo.MainRoot, IssueId.Validate(issue), StopTimeout, _host);
+    public DevServer StopDevServer(string issue) => DevServers.Stop(Repo.MainRoot, Canonical(issue), StopTimeout, _host);
 
     /// <summary>The dev server's log; following, it goes on across restarts and rotations until the server ends, <paramref name="timeout"/> passes or Ctrl+C.</summary>
     public IEnumerable<string> DevServerLog(string issue, int tail, bool follow, TimeSpan? timeout = null) =>
-        DevServers.ReadLog(Repo.MainRoot, IssueId.Validate(issue), tail, follow, _host.Cancellation, timeout);
+        DevServers.ReadLog(Repo.MainRoot, Canonical(issue), tail, follow, _host.Cancellation, timeout);
 
     /// <summary>
     /// Starts an agent run in the issue's worktree: <paramref name="agent"/> (a preset or a template the user

@@ -52,6 +52,17 @@ public sealed class SetupTests
     }
 
     [Fact]
+    public void A_dev_server_is_found_by_its_issue_id_in_any_case()
+    {
+        using var f = new WorktreeFixture("ports: {}\n");
+        f.Service.Create("abc", noInstall: true);
+        var server = f.Service.StartDevServer("abc", command: "sleep 30")!;
+        Assert.Equal("abc", f.Service.WaitForDevServer("ABC").Issue);
+        Assert.Equal(server.Issue, f.Service.StopDevServer("Abc").Issue);
+        Assert.DoesNotContain(f.Service.DevServersOf(null), d => d.IsRunning);
+    }
+
+    [Fact]
     public void A_branch_that_differs_from_the_issues_only_in_case_is_refused_not_doubled()
     {
         using var f = new WorktreeFixture();
