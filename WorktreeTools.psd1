@@ -38,6 +38,7 @@
         'Stop-DevServer'
         'Stop-IssueAgent'
         'Sync-IssueWorktree'
+        'Undo-IssueMerge'
         'Wait-IssueAgent'
     )
     FunctionsToExport    = @()

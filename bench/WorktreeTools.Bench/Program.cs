@@ -1,44 +1,28 @@
 using System.Diagnostics;
-using System.Management.Automation;
-using System.Management.Automation.Runspaces;
+using static BenchKit;
 
 // Benchmarks WorktreeTools against the plain git commands the workflow document uses, side by side in one
 // run, on a generated repository. Reports medians and ratios; asserts nothing.
 //   dotnet run -c Release --project bench/WorktreeTools.Bench [-- --files 10000 --worktrees 20 --runs 7]
-var files = Arg("--files", 10_000);
-var worktreeCount = Arg("--worktrees", 20);
-var runs = Arg("--runs", 7);
+//   dotnet run -c Release --project bench/WorktreeTools.Bench -- merge [--files 10000 --runs 7 --gate-seconds 2]
+if (args is ["merge", ..]) return MergeBench.Run(args[1..]);
+var files = Arg(args, "--files", 10_000);
+var worktreeCount = Arg(args, "--worktrees", 20);
+var runs = Arg(args, "--runs", 7);
 
-var root = Path.Combine(Path.GetTempPath(), "wtt-bench-" + Environment.ProcessId);
+var root = Isolated("wtt-bench-");
 var repo = Path.Combine(root, "app");
-Directory.CreateDirectory(repo);
-Environment.SetEnvironmentVariable("WORKTREE_TOOLS_HOME", Path.Combine(root, "home"));
-Environment.SetEnvironmentVariable("WORKTREE_TOOLS_CONFIG", Path.Combine(root, "home", "config.yml"));
-var gitConfig = Path.Combine(root, "gitconfig");
-File.WriteAllText(gitConfig, "[user]\n\tname = Bench\n\temail = bench@example.invalid\n[init]\n\tdefaultBranch = main\n");
-Environment.SetEnvironmentVariable("GIT_CONFIG_GLOBAL", gitConfig);
 
 try
 {
     Console.WriteLine($"Generating a repository of {files:N0} files in {repo} ...");
-    Git(repo, "init", "-q", "-b", "main");
-    for (var i = 0; i < files; i++)
-    {
-        var dir = Path.Combine(repo, "src", $"d{i % 100:D2}");
-        Directory.CreateDirectory(dir);
-        File.WriteAllText(Path.Combine(dir, $"f{i:D5}.ts"), $"export const value{i} = {i};\n// {new string('x', 200)}\n");
-    }
-    File.WriteAllText(Path.Combine(repo, ".gitignore"), ".env\n");
+    Generate(repo, files);
     File.WriteAllText(Path.Combine(repo, ".env"), "PORT=3000\nDATABASE_URL=file:./data/agent.db\n");
     File.WriteAllText(Path.Combine(repo, ".worktree-tools.yml"), "env:\n  set: { PORT: '{port.web}' }\nports: { web: 41001-41999 }\n");
     Git(repo, "add", "-A");
-    Git(repo, "commit", "-q", "-m", "generated");
+    Git(repo, "commit", "-q", "-m", "config");
 
-    var manifest = FindManifest();
-    using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
-    runspace.Open();
-    runspace.SessionStateProxy.Path.SetLocation(repo);
-    Ps(runspace, $"Import-Module '{manifest}'; $ProgressPreference = 'SilentlyContinue'");
+    using var runspace = ModuleRunspace(repo);
 
     // 1. Creating one worktree: New-IssueWorktree -NoInstall vs git worktree add -b (alternating, same repo).
     var create = new List<double>();
@@ -106,7 +90,7 @@ try
         }
         Git(w, "commit", "-q", "-m", $"forecast work {i}");
     }
-    var forecast = PsObjects(runspace, "Get-IssueConflict -All");
+    var forecast = Ps(runspace, "Get-IssueConflict -All");
     var pairs = forecast.Select(p => (bool)p.Properties["OtherIsBase"].Value
         ? ((string)p.Properties["OtherCommit"].Value, (string)p.Properties["Commit"].Value)
         : ((string)p.Properties["Commit"].Value, (string)p.Properties["OtherCommit"].Value)).ToList();
@@ -170,45 +154,14 @@ try
     }
     Report($"forecast with the uncommitted work of {worktreeCount} worktrees", "Get-IssueConflict -All", Median(committed.Skip(1)),
         "-IncludeUncommitted", Median(uncommitted.Skip(1)), $"cost added: {Median(uncommitted.Skip(1)) - Median(committed.Skip(1)):F0} ms");
+    runspace.Close();
+    MergeBench.Run(args);
 }
 finally
 {
     try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
 }
 return 0;
-
-static void Report(string what, string gitName, double git, string ourName, double ours, string goal) =>
-    Console.WriteLine($"| {what} | {gitName}: {git:F1} ms | {ourName}: {ours:F1} ms | ratio {ours / git:F2}x ({git / ours:F2}x faster) | {goal} |");
-
-static double Time(Action action)
-{
-    var sw = Stopwatch.StartNew();
-    action();
-    return sw.Elapsed.TotalMilliseconds;
-}
-
-static double Median(IEnumerable<double> values)
-{
-    var v = values.Order().ToArray();
-    return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-}
-
-static void Ps(Runspace runspace, string script)
-{
-    using var ps = PowerShell.Create(runspace);
-    ps.AddScript(script);
-    ps.Invoke();
-    if (ps.HadErrors) throw new InvalidOperationException(string.Join("\n", ps.Streams.Error));
-}
-
-static System.Collections.ObjectModel.Collection<PSObject> PsObjects(Runspace runspace, string script)
-{
-    using var ps = PowerShell.Create(runspace);
-    ps.AddScript(script);
-    var output = ps.Invoke();
-    if (ps.HadErrors) throw new InvalidOperationException(string.Join("\n", ps.Streams.Error));
-    return output;
-}
 
 static (int ExitCode, string Output) GitExit(string dir, string? stdin, params string[] args)
 {
@@ -221,29 +174,4 @@ static (int ExitCode, string Output) GitExit(string dir, string? stdin, params s
     p.WaitForExit();
     if (p.ExitCode > 1) throw new InvalidOperationException($"git {string.Join(' ', args)}: {err.Result}");
     return (p.ExitCode, output);
-}
-
-static string Git(string dir, params string[] args)
-{
-    var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var a in args) psi.ArgumentList.Add(a);
-    using var p = Process.Start(psi)!;
-    var err = p.StandardError.ReadToEndAsync();
-    var output = p.StandardOutput.ReadToEnd();
-    p.WaitForExit();
-    if (p.ExitCode != 0) throw new InvalidOperationException($"git {string.Join(' ', args)}: {err.Result}");
-    return output;
-}
-
-static string FindManifest()
-{
-    var dir = AppContext.BaseDirectory;
-    while (dir is not null && !File.Exists(Path.Combine(dir, "WorktreeTools.psd1"))) dir = Path.GetDirectoryName(dir);
-    return Path.Combine(dir ?? throw new InvalidOperationException("WorktreeTools.psd1 not found"), "WorktreeTools.psd1");
-}
-
-int Arg(string name, int fallback)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
 }

@@ -15,6 +15,7 @@ BeforeDiscovery {
         'WorktreeTools.Processes.AgentRun'            = @{ Columns = 'Issue', 'Agent', 'State', 'Duration', 'Commits', 'Id', 'Detail' }
         'WorktreeTools.Merging.MergeResult'           = @{ Columns = 'Issue', 'Status', 'Strategy', 'Into', 'Commits', 'Details' }
         'WorktreeTools.Merging.SyncResult'            = @{ Columns = 'Issue', 'Status', 'Strategy', 'Base', 'Behind', 'Details' }
+        'WorktreeTools.Merging.MergeUndoResult'       = @{ Columns = 'Issue', 'Status', 'Into', 'From', 'To', 'Removed', 'Remote' }
         'WorktreeTools.Worktrees.RepairAction'        = @{ Columns = 'Issue', 'Action', 'Detail' }
         'WorktreeTools.Configuration.ConfiguredCommand' = @{ Columns = 'Key', 'Source', 'Text' }
         'WorktreeTools.Configuration.WorktreeConfig'  = @{ Labels = 'RepositoryRoot', 'Worktrees', 'Ports', 'DevServer', 'Agent', 'Merge' }
@@ -68,6 +69,7 @@ BeforeAll {
         'WorktreeTools.Merging.IssueConflictMatrix'     = @(Get-IssueConflict -Matrix)
     }
     $samples['WorktreeTools.Worktrees.IssueWorktree'] = @(Get-IssueWorktree)
+    $samples['WorktreeTools.Merging.MergeUndoResult'] = @($samples['WorktreeTools.Merging.MergeResult'][0] | Undo-IssueMerge -WhatIf 3>$null)
 
     # A second repository whose worktree folder was deleted by hand, for Repair-IssueWorktree's actions.
     $other = New-SandboxRepository -Name 'repaired'

@@ -224,4 +224,85 @@ public sealed class MergeCmdletTests
         Assert.Equal(before, (Listing(), repo.Git("for-each-ref"), repo.Git("worktree", "list", "--porcelain")));
         Assert.False(File.Exists(Path.Combine(state, "merge.lock")));
     }
+
+    [Fact]
+    public void The_headline_example_passes_on_a_first_run_with_real_npm_and_every_base_tip_passes_in_a_fresh_clone()
+    {
+        var repo = new TestRepo();
+        using var _ = repo;
+        repo.Write(".worktree-tools.yml", "ports: { web: 54001-54999 }\n");
+        NpmProject.Create(repo.Root, "dep-a");
+        repo.Commit("an npm project");
+        var start = repo.Git("rev-parse", "main");
+        using var ps = new PowerShellSession(repo.Root);
+        var worktrees = ps.Run("101, 102, 103 | New-IssueWorktree -NoInstall").Objects<IssueWorktree>().ToList();
+        foreach (var w in worktrees)
+        {
+            File.WriteAllText(Path.Combine(w.Path, $"issue-{w.Issue}.txt"), $"work for {w.Issue}\n");
+            if (w.Issue == "102")
+            {
+                // 102 adds a dependency and a test that needs it.
+                NpmProject.Pack(w.Path, "dep-b");
+                NpmProject.WritePackageJson(w.Path, ["dep-a", "dep-b"]);
+                NpmProject.WriteTest(w.Path, ["dep-a", "dep-b"]);
+                NpmProject.Npm(w.Path, "install");
+            }
+            TestRepo.Run(w.Path, "add", "-A");
+            TestRepo.Run(w.Path, "commit", "-q", "-m", $"feat(issue-{w.Issue}): work");
+        }
+
+        Assert.Empty(ps.Run("Approve-WorktreeConfig").Errors);   // the detected 'npm install', once
+        var r = ps.Run("Get-IssueWorktree | Merge-IssueWorktree -Test 'npm test'");
+
+        Assert.Empty(r.Errors);
+        Assert.All(r.Objects<MergeResult>(), x => Assert.Equal(MergeStatus.Merged, x.Status));
+        Assert.All(r.Objects<MergeResult>(), x => Assert.Contains("all tests passed", File.ReadAllText(x.LogPath!)));
+        var tips = repo.Git("reflog", "--format=%H", "refs/heads/main").Split('\n').TakeWhile(c => c != start).Distinct().ToList();
+        Assert.NotEmpty(tips);
+        foreach (var tip in tips)
+        {
+            var (code, output) = NpmProject.TestFreshClone(repo.Root, tip);
+            Assert.True(code == 0, $"a fresh clone of {tip} fails npm test: {output}");
+        }
+    }
+
+    [Fact]
+    public void Undo_IssueMerge_takes_a_train_back_newest_first()
+    {
+        var (repo, ps) = ThreeIssues("55001-55999");
+        using var _ = repo;
+        using var __ = ps;
+        var start = repo.Git("rev-parse", "main");
+        ps.Run("$results = Get-IssueWorktree | Merge-IssueWorktree -NoTest");
+
+        var whatIf = ps.Run("$results | Undo-IssueMerge -WhatIf");
+        Assert.Equal(["103", "102", "101"], whatIf.Objects<MergeUndoResult>().Select(u => u.Issue));
+        Assert.NotEqual(start, repo.Git("rev-parse", "main"));
+        var older = ps.Run("$results[0] | Undo-IssueMerge -Confirm:$false");
+        Assert.Equal(["UndoWouldDropLaterWork"], older.ErrorIds);
+
+        var r = ps.Run("$results | Undo-IssueMerge -Confirm:$false");
+
+        Assert.Empty(r.Errors);
+        Assert.All(r.Objects<MergeUndoResult>(), u => Assert.Equal(UndoStatus.Undone, u.Status));
+        Assert.Equal(start, repo.Git("rev-parse", "main"));
+        Assert.False(File.Exists(Path.Combine(repo.Root, "issue-101.txt")));
+        Assert.Matches(@"Issue\s+Status\s+Into\s+From\s+To", ps.Render("$results | Undo-IssueMerge -WhatIf"));
+    }
+
+    [Fact]
+    public void An_issue_whose_worktree_was_deleted_by_hand_is_merged_from_its_branch()
+    {
+        var (repo, ps) = ThreeIssues("56001-56999");
+        using var _ = repo;
+        using var __ = ps;
+        var w = ps.Run("Get-IssueWorktree 101").Objects<IssueWorktree>().Single();
+        TestRepo.ForceDelete(w.Path);
+
+        var r = ps.Run("Merge-IssueWorktree 101 -NoTest");
+
+        Assert.Empty(r.Errors);
+        Assert.Equal(MergeStatus.Merged, r.Objects<MergeResult>().Single().Status);
+        Assert.True(File.Exists(Path.Combine(repo.Root, "issue-101.txt")));
+    }
 }

@@ -17,10 +17,14 @@ public static class BackupRefs
         $"{Root}/{Sanitize(issue)}/{DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmssfffffff'Z'", CultureInfo.InvariantCulture)}";
 
     /// <summary>Creates <c>&lt;prefix&gt;/&lt;name&gt;</c> for every entry (none may exist yet).</summary>
-    internal static void Save(string root, string prefix, IReadOnlyDictionary<string, string> commits, string reason)
+    internal static void Save(string root, string prefix, IReadOnlyDictionary<string, string> commits, string reason) =>
+        Save(root, commits.Select(c => ($"{prefix}/{c.Key}", c.Value)).ToList(), reason);
+
+    /// <summary>Creates every ref (none may exist yet), all or none.</summary>
+    internal static void Save(string root, IReadOnlyList<(string Ref, string Commit)> refs, string reason)
     {
         var script = new StringBuilder();
-        foreach (var (name, commit) in commits) script.Append($"create {prefix}/{name} {commit}\n");
+        foreach (var (name, commit) in refs) script.Append($"create {name} {commit}\n");
         GitCli.Run(root, ["update-ref", "-m", reason, "--stdin"], stdin: script.ToString());
     }
 

@@ -5,8 +5,9 @@ namespace WorktreeTools.Core.Merging;
 /// <summary>
 /// Moves a branch from one commit to another without ever overwriting uncommitted work. Where the branch is
 /// checked out, that worktree is updated by git itself (<c>merge --ff-only</c>, or <c>reset --keep</c> for a
-/// rewritten branch), and only when none of its uncommitted, untracked or ignored files is in the way; where it
-/// is not checked out, <c>update-ref</c> swaps the ref atomically if it still holds the old commit.
+/// rewritten branch), and only when none of its uncommitted, untracked or ignored files is in the way; the move is
+/// journaled (<see cref="BranchMoveJournal"/>) so that a kill halfway is finished later. Where it is not checked
+/// out, <c>update-ref</c> swaps the ref atomically if it still holds the old commit.
 /// </summary>
 internal static class BranchMover
 {
@@ -42,9 +43,11 @@ internal static class BranchMover
         // The reflog records the reason either way ("<reason>: Fast-forward"); Get-IssueWorktree reads it to tell
         // a rebase-merged issue branch from one that never had work (BranchIntegration).
         var env = new Dictionary<string, string?> { ["GIT_REFLOG_ACTION"] = reason };
-        var move = GitQueries.IsAncestor(worktree, from, to)
-            ? GitCli.Run(worktree, ["merge", "--ff-only", "--quiet", to], check: false, env: env)
-            : GitCli.Run(worktree, ["reset", "--keep", "--quiet", to], check: false, env: env);
+        GitResult move;
+        using (BranchMoveJournal.Begin(repositoryRoot, branch, worktree, from, to))
+            move = GitQueries.IsAncestor(worktree, from, to)
+                ? GitCli.Run(worktree, ["merge", "--ff-only", "--quiet", to], check: false, env: env)
+                : GitCli.Run(worktree, ["reset", "--keep", "--quiet", to], check: false, env: env);
         if (move.Success) return;
         // git refuses before touching anything when a local change is in the way.
         throw new WorktreeToolsException(dirtyErrorId, ErrorKind.InvalidOperation,

@@ -20,6 +20,9 @@ internal static class GitQueries
         return r.Success ? r.Output.Trim() : null;
     }
 
+    /// <summary>The tree of a commit.</summary>
+    public static string TreeOf(string dir, string commit) => GitCli.Read(dir, ["rev-parse", commit + "^{tree}"]).Output.Trim();
+
     public static string BranchTip(string dir, string branch, string errorId, string what) =>
         ResolveCommit(dir, "refs/heads/" + branch)
         ?? throw new WorktreeToolsException(errorId, ErrorKind.ObjectNotFound, $"The {what} branch '{branch}' does not exist.", branch);

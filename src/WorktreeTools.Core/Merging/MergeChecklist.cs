@@ -19,17 +19,38 @@ internal static class MergeChecklist
         }
     }
 
-    /// <summary>Throws <c>IssueWorktreeDirty</c> if the issue worktree has uncommitted or untracked files.</summary>
+    /// <summary>Throws <c>IssueWorktreeDirty</c> if the issue worktree (an existing folder, or null for none) has uncommitted or untracked files.</summary>
     public static void EnsureClean(string? worktree, string issue)
     {
         if (worktree is null) return;
-        if (!Directory.Exists(worktree))
-            throw new WorktreeToolsException("WorktreeNotFound", ErrorKind.ObjectNotFound, $"The worktree of issue {issue} ({worktree}) does not exist.", worktree);
         var dirty = WorktreeStatus.Read(worktree).Paths;
         if (dirty.Count == 0) return;
         throw new WorktreeToolsException("IssueWorktreeDirty", ErrorKind.InvalidOperation,
             $"The worktree of issue {issue} ({worktree}) has {dirty.Count} uncommitted or untracked file(s): {Sample(dirty)}. " +
             "Commit or stash them first; nothing was changed.", worktree, recommendedAction: $"git -C \"{worktree}\" status");
+    }
+
+    /// <summary>
+    /// Throws <c>ConflictMarkersCommitted</c> if the issue's own changes (the <paramref name="picks"/>, or everything the
+    /// branch changed since it left <paramref name="baseTip"/>) add conflict marker lines, as <c>git diff --check</c> finds them
+    /// (it knows each file's <c>conflict-marker-size</c>).
+    /// </summary>
+    public static void EnsureNoConflictMarkers(string root, string issue, IReadOnlyList<string>? picks, string baseTip, string branchTip)
+    {
+        var r = picks is null
+            ? GitCli.Read(root, ["diff", "--check", "--no-color", baseTip + "..." + branchTip, "--"], check: false)
+            : GitCli.Read(root, ["show", "--check", "--no-color", "--format=", .. picks, "--"], check: false);
+        var flagged = r.Output.Split('\n').Where(l => l.EndsWith(": leftover conflict marker", StringComparison.Ordinal))
+            .Select(l => l[..l.LastIndexOf(':', l.Length - ": leftover conflict marker".Length - 1)]).Distinct().ToList();
+        if (flagged.Count == 0) return;
+        // A lone "=======" is also a Markdown heading: only files with a "<<<<<<<" or ">>>>>>>" line count.
+        var markers = GitCli.Read(root, ["grep", "-n", "-E", "^(<{7}|>{7})( |$)", branchTip, "--", .. flagged], check: false).Output
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[(branchTip.Length + 1)..]).Select(l => l[..l.IndexOf(':', l.IndexOf(':') + 1)]).ToList();
+        if (markers.Count == 0) return;
+        throw new WorktreeToolsException("ConflictMarkersCommitted", ErrorKind.InvalidData,
+            $"Issue {issue} commits conflict markers (a conflict resolved by committing it as it was) at {Sample(markers)}. " +
+            "Resolve those conflicts in the issue's worktree and commit; nothing was changed.", issue,
+            recommendedAction: "git diff --check " + baseTip[..Math.Min(10, baseTip.Length)] + "..." + branchTip[..Math.Min(10, branchTip.Length)]);
     }
 
     /// <summary>The first few entries of a list, for messages.</summary>

@@ -54,17 +54,39 @@ internal sealed class MergeCommandRunner(string logPath, IReadOnlyDictionary<str
     public IReadOnlyDictionary<string, string> Tokens => tokens;
 
     /// <summary>True once any command has run (and so the log exists).</summary>
-    public bool Used { get; private set; }
+    public bool Used => Runs > 0;
+
+    /// <summary>How many commands have run.</summary>
+    public int Runs { get; private set; }
 
     /// <summary>Runs <paramref name="command"/> in <paramref name="workDir"/> (which is also its <c>{worktree}</c>) and returns its exit code.</summary>
     public int Run(MergeCommand command, string workDir, string phase)
     {
-        // Token values reach the command as data (variables the line refers to), never as shell text.
-        var line = command.Expand
-            ? ShellCommand.Prepare(command.Text, new Dictionary<string, string>(tokens) { ["worktree"] = workDir })
-            : new ShellLine(command.Text, new Dictionary<string, string>());
+        Runs++;
+        var line = Line(command, workDir);
+        return ShellCommand.Run(line.Text, workDir, line.Environment(Environment(phase, null)), LogPath, cancel);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/> as <see cref="Run"/> does, but into <paramref name="logPath"/>, in a process tree that
+    /// ends entirely when it ends, times out or is cancelled (the merge gate's install and test).
+    /// </summary>
+    public TreeCommandOutcome RunTree(MergeCommand command, string workDir, string phase, string logPath, TimeSpan? timeout,
+        IReadOnlyDictionary<string, string?> extraEnvironment)
+    {
+        var line = Line(command, workDir);
+        return TreeCommand.Run(line.Text, workDir, line.Environment(Environment(phase, extraEnvironment)), logPath, timeout, cancel);
+    }
+
+    /// <summary>The command line; token values reach it as data (variables the line refers to), never as shell text.</summary>
+    private ShellLine Line(MergeCommand command, string workDir) => command.Expand
+        ? ShellCommand.Prepare(command.Text, new Dictionary<string, string>(tokens) { ["worktree"] = workDir })
+        : new ShellLine(command.Text, new Dictionary<string, string>());
+
+    private Dictionary<string, string?> Environment(string phase, IReadOnlyDictionary<string, string?>? extra)
+    {
         var env = new Dictionary<string, string?>(environment) { ["WORKTREE_TOOLS_PHASE"] = phase };
-        Used = true;
-        return ShellCommand.Run(line.Text, workDir, line.Environment(env), LogPath, cancel);
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>()) env[k] = v;
+        return env;
     }
 }

@@ -39,6 +39,19 @@ public sealed record MergeOptions
     public bool ContinueOnError { get; init; }
     /// <summary>Merge in the order given, or in the order that lands the most issues (<see cref="Forecast.TrainPlanner"/>).</summary>
     public TrainOrder Order { get; init; }
+    /// <summary>
+    /// How many issues are built one on another and tested with one gate run; a red batch is bisected. Null =
+    /// <see cref="DefaultBatchSize"/>; 1 tests every issue on its own.
+    /// </summary>
+    public int? BatchSize { get; init; }
+    /// <summary>
+    /// Five, as GitHub's merge queue builds by default: a green train of ten costs two gate runs instead of ten, one
+    /// failing issue among five costs at most 1 + 3 + 1, and batching only stops paying off when about a third of
+    /// the issues fail (then one by one, <c>BatchSize = 1</c>, is cheaper).
+    /// </summary>
+    public const int DefaultBatchSize = 5;
+    /// <summary>A gate run (install and test) that takes longer is ended, its whole process tree with it, and counts as failed.</summary>
+    public TimeSpan? TestTimeout { get; init; }
     /// <summary>How long to wait for another merge of the same repository to finish.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

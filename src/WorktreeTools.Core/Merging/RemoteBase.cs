@@ -67,13 +67,13 @@ internal static class RemoteBase
     }
 
     /// <summary>Fetches one branch into its remote-tracking ref; false when the remote does not have it. Throws <c>FetchFailed</c>.</summary>
-    private static bool Fetch(string root, string remote, string branch, string tracking)
+    internal static bool Fetch(string root, string remote, string branch, string tracking)
     {
         var r = GitCli.Run(root, ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", remote, $"+refs/heads/{branch}:{tracking}"], check: false);
         if (r.Success) return true;
         if (GitCli.Run(root, ["ls-remote", "--exit-code", "--heads", remote, "refs/heads/" + branch], check: false).ExitCode == 2) return false;
         throw new WorktreeToolsException("FetchFailed", ErrorKind.ResourceUnavailable,
-            $"Could not fetch '{branch}' from '{remote}' to check that the base is up to date: {r.Error.Trim()} Nothing was changed.", remote,
+            $"Could not fetch '{branch}' from '{remote}' to check that it is up to date: {r.Error.Trim()} Nothing was changed.", remote,
             recommendedAction: "Check the network and credentials, or pass -NoFetch to merge onto the local base as it is.");
     }
 }

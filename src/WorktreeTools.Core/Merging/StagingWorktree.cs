@@ -1,14 +1,16 @@
 using WorktreeTools.Core.Git;
+using WorktreeTools.Core.Processes;
 
 namespace WorktreeTools.Core.Merging;
 
 /// <summary>
 /// The private, detached worktree where merges are built and tested, under the per-repository state folder (never
 /// inside the user's checkouts). One per repository, used only under the merge lock. It is kept between runs so a
-/// merge only rewrites the files that changed (a fresh checkout of a large repository costs seconds) and ignored
-/// files such as <c>node_modules</c> survive for the test gate; it is cleaned (operation aborted, tracked files reset,
-/// untracked files removed) at the end of every run and before every use, and re-created when damaged — including
-/// what a killed process left behind. It is locked in git (<c>git worktree list</c> shows why) so a prune keeps it.
+/// merge only rewrites the files that changed (a fresh checkout of a large repository costs seconds) and installed
+/// dependencies can be reused by the next gate; it is cleaned (operation aborted, tracked files reset, untracked
+/// files removed) at the end of every run and before every use, emptied of every ignored file but the dependencies
+/// before a gate run (<see cref="CheckoutExactly"/>), and re-created when damaged — including what a killed process
+/// left behind. It is locked in git (<c>git worktree list</c> shows why) so a prune keeps it.
 /// </summary>
 public sealed class StagingWorktree
 {
@@ -56,6 +58,34 @@ public sealed class StagingWorktree
         AbortAndUnlock();
         GitCli.Run(Path, ["checkout", "--quiet", "--detach", "--force", commit]);
         GitCli.Run(Path, ["clean", "-ffdq"]);
+    }
+
+    /// <summary>
+    /// Checks out <paramref name="commit"/> with nothing else in the folder: every untracked and ignored file goes, except
+    /// the paths <paramref name="keep"/> names (gitignore patterns, such as installed dependencies that still fit).
+    /// </summary>
+    internal void CheckoutExactly(string commit, IReadOnlyList<string> keep)
+    {
+        AbortAndUnlock();
+        GitCli.Run(Path, ["checkout", "--quiet", "--detach", "--force", commit]);
+        GitCli.Run(Path, ["clean", "-ffdxq", .. keep.SelectMany(k => new[] { "-e", k })]);
+    }
+
+    /// <summary>
+    /// Ends every process still working inside the staging worktree of <paramref name="repositoryRoot"/> (a test gate's
+    /// child that escaped its tree, or the tree of a gate whose merge process was killed): nothing from an earlier run
+    /// may change the verdict of the next one.
+    /// </summary>
+    internal static void StopSurvivors(string repositoryRoot, IOperationHost host)
+    {
+        var path = PathFor(repositoryRoot);
+        if (!Directory.Exists(path)) return;
+        var found = FolderProcesses.Find(path);
+        if (found.Count == 0) return;
+        var stop = ProcessTree.Stop(found.Select(p => p.Identity), TimeSpan.FromSeconds(3), host.Cancellation);
+        host.Verbose($"Ended {stop.Stopped.Count} process(es) left running in the merge staging worktree: {string.Join(", ", found.Take(5))}.");
+        if (stop.Remaining.Count > 0)
+            host.Warning($"Could not end every process left in the merge staging worktree: {string.Join(", ", stop.Remaining)} still run.");
     }
 
     /// <summary>Aborts any operation in progress and throws away uncommitted and untracked files (ignored ones stay).</summary>

@@ -1,5 +1,6 @@
 using WorktreeTools.Core.Config;
 using WorktreeTools.Core.Merging;
+using WorktreeTools.Core.Merging.Undo;
 using WorktreeTools.Worktrees;
 using Record = WorktreeTools.Core.Resources.LeaseRegistry.WorktreeRecord;
 using WorktreeTools.Merging;
@@ -48,6 +49,10 @@ public sealed partial class WorktreeService
             }
         }, (issue, ex) => onError(issue.Issue, ex));
     }
+
+    /// <summary>Puts the base back where it was before <paramref name="merge"/> (see <see cref="MergeUndo.Undo"/>).</summary>
+    public MergeUndoResult UndoMerge(MergeResult merge, bool force, string? assumedTip = null) =>
+        new MergeUndo(Config, _host).Undo(Repo.MainRoot, merge, force, assumedTip);
 
     /// <summary>
     /// Brings the latest base into the issue's branch inside its worktree (see <see cref="SyncEngine.Sync"/>), then, when

@@ -37,6 +37,15 @@ public sealed partial class WorktreeService
         foreach (var line in (prune.Output + prune.Error).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             actions.Add(new RepairAction("", "PrunedGitEntry", line));
 
+        try
+        {
+            if (Merging.MergeSession.FinishInterrupted(Repo.MainRoot, _host) is { } move) actions.Add(new RepairAction("", "FinishedBaseMove", move));
+        }
+        catch (WorktreeToolsException ex) when (ex.ErrorId == "BaseMoveInterrupted")
+        {
+            actions.Add(new RepairAction("", "BaseMoveNeedsAttention", ex.Message));
+        }
+
         var git = GitWorktree.List(Repo.MainRoot);
         foreach (var r in _registry.ForRepository(Repo.MainRoot).Where(r => Selected(r.Issue)))
             Isolated(actions, r.Issue, () => RepairRecord(r, git, actions));

@@ -11,9 +11,15 @@ public sealed record MergeResult
     public MergeStatus Status { get; init; }
     /// <summary>The branch merged into (the configured base, or -Into).</summary>
     public string Into { get; init; } = "";
-    /// <summary>The base's commit before the merge: <c>git update-ref refs/heads/&lt;Into&gt; &lt;BaseBefore&gt;</c> puts it back (see <see cref="Undo"/>).</summary>
+    /// <summary>
+    /// The base's commit before this issue's merge (in a batch: the commit that holds the issues merged before it);
+    /// <c>Undo-IssueMerge</c> puts the base back there.
+    /// </summary>
     public string BaseBefore { get; init; } = "";
-    /// <summary>The base's commit afterwards; equal to <see cref="BaseBefore"/> unless Status is Merged.</summary>
+    /// <summary>
+    /// The commit that holds this issue's merge; equal to <see cref="BaseBefore"/> unless Status is Merged (or UpToDate
+    /// when the local base caught up with its remote). In a batch the base moved in one step to <see cref="TestedCommit"/>.
+    /// </summary>
     public string BaseAfter { get; init; } = "";
     /// <summary>The commits the merge brought into the base (for a dry run: the ones it would bring).</summary>
     public IReadOnlyList<MergeCommit> Commits { get => _commits; init => _commits = ItemList<MergeCommit>.Of(value); }
@@ -24,16 +30,24 @@ public sealed record MergeResult
     public string? ConflictCommit { get; init; }
     public IReadOnlyList<MergePolicy> Policies { get => _policies; init => _policies = ItemList<MergePolicy>.Of(value); }
     private readonly IReadOnlyList<MergePolicy> _policies = ItemList<MergePolicy>.Empty;
+    /// <summary>The exit code of the test gate run that decided this result (0 when it passed); null when no test ran.</summary>
     public int? TestExitCode { get; init; }
+    /// <summary>The gate run that decided this result (<c>&lt;train&gt;#&lt;n&gt;</c>); results tested together share it.</summary>
+    public string? TestRun { get; init; }
+    /// <summary>The commit whose exact tree that run tested: for Merged, the tip the base moved to; for TestFailed, the tip that failed.</summary>
+    public string? TestedCommit { get; init; }
     public TimeSpan Duration { get; init; }
-    /// <summary>Output of the test gate, lockfile regeneration and after-merge command, if any ran.</summary>
+    /// <summary>
+    /// The log of the gate run that decided this result (its install log for InstallFailed); without a gate, the log of
+    /// the issue's own commands (lockfile regeneration, after-merge), if any ran.
+    /// </summary>
     public string? LogPath { get; init; }
     /// <summary>Prefix of the refs that keep every pre-merge tip: <c>&lt;BackupRef&gt;/base</c>, <c>/branch</c>, <c>/result</c>.</summary>
     public string? BackupRef { get; init; }
     /// <summary>True when the base (and for Rebase the issue branch) was pushed to the remote.</summary>
     public bool Pushed { get; init; }
-    /// <summary>A command that puts the base back where it was (only when the base moved).</summary>
-    public string? Undo { get; init; }
+    /// <summary>The remote the base was fetched from and (with -Push) pushed to; null without one.</summary>
+    public string? Remote { get; init; }
     public string Message { get; init; } = "";
     /// <summary>With a planned order (-Order Planned): why the issue sits where it does in the train.</summary>
     public string? OrderReason { get; init; }

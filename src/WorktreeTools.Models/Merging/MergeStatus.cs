@@ -9,8 +9,12 @@ public enum MergeStatus
     UpToDate,
     /// <summary>A conflict no policy resolves; nothing changed. See ConflictFiles (and ConflictCommit).</summary>
     Conflicted,
-    /// <summary>The test gate failed on the merged result; nothing changed. See TestExitCode and LogPath.</summary>
+    /// <summary>The test gate failed on the merged result (or did not finish within TestTimeout); nothing changed. See TestExitCode and LogPath.</summary>
     TestFailed,
+    /// <summary>The install of the merged result's dependencies failed before the test gate could run; nothing changed. See LogPath.</summary>
+    InstallFailed,
+    /// <summary>A git hook refused the merge (pre-merge-commit, commit-msg, pre-commit, pre-rebase, ...); nothing changed. See Message.</summary>
+    HookRefused,
     /// <summary>Not attempted: an earlier issue of the train failed and ContinueOnError was not given.</summary>
     Skipped,
     /// <summary>The remote refused the push (it moved); nothing changed locally. The result is kept under BackupRef.</summary>

@@ -54,6 +54,16 @@ public sealed class MergeIssueWorktreeCommand : IssuesCmdlet
     [Parameter]
     public TrainOrder Order { get; set; }
 
+    /// <summary>How many issues are merged one on another and tested with one gate run (a red batch is bisected); 1 = one by one. Default 5.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? BatchSize { get; set; }
+
+    /// <summary>End a gate run (install or test) that takes longer than this many seconds, with its whole process tree; it counts as failed.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? TestTimeout { get; set; }
+
     /// <summary>Remove each issue's worktree after it merged (with Remove-IssueWorktree's safety).</summary>
     [Parameter]
     public SwitchParameter Remove { get; set; }
@@ -85,6 +95,8 @@ public sealed class MergeIssueWorktreeCommand : IssuesCmdlet
             NoFetch = NoFetch,
             ContinueOnError = ContinueOnError,
             Order = Order,
+            BatchSize = BatchSize,
+            TestTimeout = TestTimeout is { } t ? TimeSpan.FromSeconds(t) : null,
         };
         engine.Merge(options, issues, Remove, WriteObject, (issue, error) => WriteError(ToErrorRecord(error, issue)));
     }

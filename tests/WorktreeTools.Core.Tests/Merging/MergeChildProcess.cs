@@ -25,12 +25,12 @@ namespace WorktreeTools.Core.Tests.Merging
     {
         public const string Variable = "WTT_TEST_MERGE_CHILD";
 
-        private sealed record Request(string Home, string Root, string Test, List<string[]> Issues);
+        private sealed record Request(string Home, string Root, string? Test, int BatchSize, List<string[]> Issues);
 
-        /// <summary>Starts a process that merges <paramref name="issues"/> into main with the test gate <paramref name="test"/>.</summary>
-        public static Process Start(string root, string test, IEnumerable<IssueToMerge> issues)
+        /// <summary>Starts a process that merges <paramref name="issues"/> into main with the test gate <paramref name="test"/> (none if null).</summary>
+        public static Process Start(string root, string? test, IEnumerable<IssueToMerge> issues, int batchSize = MergeOptions.DefaultBatchSize)
         {
-            var request = new Request(Environment.GetEnvironmentVariable("WORKTREE_TOOLS_HOME")!, root, test,
+            var request = new Request(Environment.GetEnvironmentVariable("WORKTREE_TOOLS_HOME")!, root, test, batchSize,
                 issues.Select(i => new[] { i.Issue, i.Branch, i.WorktreePath! }).ToList());
             var assembly = typeof(StartupHook).Assembly.Location;
             var psi = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -49,7 +49,7 @@ namespace WorktreeTools.Core.Tests.Merging
             var config = new WorktreeConfig { RepositoryRoot = request.Root };
             var issues = request.Issues.Select(i => new IssueToMerge(i[0], i[1], i[2])).ToList();
             var results = new MergeEngine(config, SilentHost.Instance)
-                .Train(new MergeOptions { RepositoryRoot = request.Root, Strategy = MergeStrategy.Merge, Test = request.Test }, issues);
+                .Train(new MergeOptions { RepositoryRoot = request.Root, Strategy = MergeStrategy.Merge, Test = request.Test, NoTest = request.Test is null, BatchSize = request.BatchSize }, issues);
             return results.All(r => r.Status == MergeStatus.Merged) ? 0 : 1;
         }
     }

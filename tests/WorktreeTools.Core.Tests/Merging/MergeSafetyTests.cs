@@ -46,7 +46,7 @@ public sealed class MergeSafetyTests
         var issues = repo.ThreeIssues();
         var gate = repo.Script("gate.sh", """
             test -f src/a.txt || exit 9    # runs in a checkout of the merged result
-            if [ "$WORKTREE_TOOLS_ISSUE" = 102 ]; then echo "102 breaks the build"; exit 3; fi
+            if grep -q "by 102" src/b.txt; then echo "102 breaks the build"; exit 3; fi
             """);
         var host = new TestHost();
 
@@ -60,7 +60,12 @@ public sealed class MergeSafetyTests
         Assert.Equal(results[0].BaseAfter, results[2].BaseBefore);
         Assert.Equal(["Merge issue-103", "Merge issue-101", "base files", "initial"], repo.FirstParentSubjects());
         Assert.Equal("b1\nb2\nb3\n", File.ReadAllText(Path.Combine(repo.Root, "src/b.txt")));
-        Assert.Contains(host.Progress, p => p.Contains("issue 102 (2/3): testing"));
+        // One run on the batch's tip (red), then bisection: 101 alone (green), 101 + 102 (red); then 103 on the new base.
+        Assert.Equal(["#2", "#3", "#4"], results.Select(r => r.TestRun![r.TestRun!.IndexOf('#')..]));
+        Assert.Equal(results[0].BaseAfter, results[0].TestedCommit);
+        Assert.Equal(0, results[0].TestExitCode);
+        Assert.Contains("# exit code 0", File.ReadAllText(results[2].LogPath!));
+        Assert.Contains(host.Progress, p => p.Contains("gate run 1: testing 101 102 103"));
         Assert.EndsWith("(completed)", host.Progress[^1]);
     }
 
@@ -69,7 +74,7 @@ public sealed class MergeSafetyTests
     {
         using var repo = new MergeRepo();
         var issues = repo.ThreeIssues();
-        var gate = repo.Script("gate.sh", """[ "$WORKTREE_TOOLS_ISSUE" != 102 ]""");
+        var gate = repo.Script("gate.sh", """! grep -q "by 102" src/b.txt""");
 
         var results = repo.Engine().Train(repo.Options(MergeStrategy.Squash) with { Test = gate }, issues);
 
@@ -237,16 +242,17 @@ public sealed class MergeSafetyTests
     {
         using var repo = new MergeRepo();
         var issues = repo.ThreeIssues();
-        repo.Engine().Merge(repo.Options(), issues[0]);
+        var gated = repo.Options() with { Test = "true" };      // the gate runs in the staging worktree
+        repo.Engine().Merge(gated, issues[0]);
         Testing.TestRepo.ForceDelete(repo.StagingPath);                         // deleted behind git's back
 
-        Assert.Equal(MergeStatus.Merged, repo.Engine().Merge(repo.Options(), issues[1]).Status);
+        Assert.Equal(MergeStatus.Merged, repo.Engine().Merge(gated, issues[1]).Status);
 
         repo.Git("worktree", "remove", "--force", "--force", repo.StagingPath);
         Directory.CreateDirectory(repo.StagingPath);
         File.WriteAllText(Path.Combine(repo.StagingPath, "junk.txt"), "not a worktree\n");  // a folder git does not know
 
-        Assert.Equal(MergeStatus.Merged, repo.Engine().Merge(repo.Options(), issues[2]).Status);
+        Assert.Equal(MergeStatus.Merged, repo.Engine().Merge(gated, issues[2]).Status);
         Assert.True(repo.StagingIsClean());
         Assert.Equal(["Merge issue-103", "Merge issue-102", "Merge issue-101", "base files", "initial"], repo.FirstParentSubjects());
     }

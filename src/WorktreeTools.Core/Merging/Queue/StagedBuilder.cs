@@ -2,12 +2,12 @@ using WorktreeTools.Core.Git;
 using WorktreeTools.Core.Merging.Migrations;
 using WorktreeTools.Merging;
 
-namespace WorktreeTools.Core.Merging;
+namespace WorktreeTools.Core.Merging.Queue;
 
 /// <summary>What building a merge in the staging worktree produced.</summary>
-/// <param name="Result">The commit the base should move to (equal to the base tip when nothing came in); null on conflict.</param>
-/// <param name="IssueTip">Rebase: the rebased issue branch (the issue branch moves there too).</param>
-internal sealed record StagedOutcome(string? Result, DriveOutcome Drive, string? IssueTip = null);
+/// <param name="Result">The commit the base should move to (equal to the base tip when nothing came in); null on conflict or refusal.</param>
+/// <param name="RefusedBy">A hook refused the operation: which hooks could have, and what git said.</param>
+internal sealed record StagedOutcome(string? Result, DriveOutcome Drive, string? RefusedBy = null);
 
 /// <summary>Everything one staged merge needs.</summary>
 internal sealed record StagedMergeInput(
@@ -15,13 +15,16 @@ internal sealed record StagedMergeInput(
     string MergeMessage, string SquashMessage, string RenumberMessage);
 
 /// <summary>
-/// Builds the merged result of one issue in the staging worktree, for each strategy: Merge (<c>--no-ff</c>),
-/// Squash (one commit), Rebase (the issue's commits replayed on the base) and CherryPick (chosen commits).
+/// Builds the merged result of one issue in the staging worktree with git's own commands, for each strategy: Merge
+/// (<c>git merge --no-ff</c>), Squash (<c>git merge --squash</c> and <c>git commit</c>), Rebase (the issue's commits
+/// replayed on the base) and CherryPick (chosen commits), so that git runs every hook it runs for that operation.
 /// Migrations: for Merge and Squash the issue side is renamed first (a separate commit), for Rebase and CherryPick
 /// the replayed result is (stops in migration paths are resolved by the driver); lockfile conflicts are resolved by
-/// the driver. The policies are reported only when the build succeeded. Nothing outside the staging worktree changes here.
+/// the driver. The policies are reported only when the build succeeded. A step that fails without a conflict while a hook that can refuse it exists is
+/// reported as refused by the hook. Nothing outside the staging worktree changes here.
 /// </summary>
-internal sealed class StagedBuilder(StagingWorktree staging, MigrationPolicy migrations, ConflictDriver driver, List<MergePolicy> policies)
+internal sealed class StagedBuilder(StagingWorktree staging, MigrationPolicy migrations, ConflictDriver driver, List<MergePolicy> policies,
+    IReadOnlyList<string> refusingHooks)
 {
     private readonly List<MergePolicy> _migrationPolicies = [];
 
@@ -29,14 +32,22 @@ internal sealed class StagedBuilder(StagingWorktree staging, MigrationPolicy mig
 
     public StagedOutcome Build(MergeStrategy strategy, StagedMergeInput input)
     {
-        var outcome = strategy switch
+        StagedOutcome outcome;
+        try
         {
-            MergeStrategy.Merge => Merge(input),
-            MergeStrategy.Squash => Squash(input),
-            MergeStrategy.Rebase => Rebase(input),
-            MergeStrategy.CherryPick => CherryPick(input),
-            _ => throw new ArgumentOutOfRangeException(nameof(strategy)),
-        };
+            outcome = strategy switch
+            {
+                MergeStrategy.Merge => Merge(input),
+                MergeStrategy.Squash => Squash(input),
+                MergeStrategy.Rebase => Rebase(input),
+                MergeStrategy.CherryPick => CherryPick(input),
+                _ => throw new ArgumentOutOfRangeException(nameof(strategy)),
+            };
+        }
+        catch (WorktreeToolsException ex) when (ex.ErrorId == "GitCommandFailed" && refusingHooks.Count > 0)
+        {
+            return new StagedOutcome(null, DriveOutcome.Done, $"{string.Join(" or ", refusingHooks)}: {ex.Message}");
+        }
         if (outcome.Result is not null) policies.InsertRange(0, _migrationPolicies.Where(p => !policies.Contains(p)));
         return outcome;
     }
@@ -45,10 +56,11 @@ internal sealed class StagedBuilder(StagingWorktree staging, MigrationPolicy mig
     {
         var incoming = RenumberIssueSide(input);
         staging.Checkout(input.BaseTip);
-        var drive = driver.Drive(Dir, "merge", GitCli.Run(Dir, ["merge", "--no-ff", "--no-commit", "--no-edit", incoming], check: false));
+        // A plain "git merge" that commits by itself runs pre-merge-commit, prepare-commit-msg and commit-msg as the user's would.
+        var drive = driver.Drive(Dir, "merge", GitCli.Run(Dir, ["merge", "--no-ff", "--no-edit", "-m", input.MergeMessage, incoming], check: false));
         if (drive.Conflicted) return new StagedOutcome(null, drive);
-        if (GitQueries.OperationInProgress(Dir) != "merge") return new StagedOutcome(input.BaseTip, drive);
-        GitCli.Run(Dir, ["commit", "--quiet", "-m", input.MergeMessage]);
+        // Conflicts the lockfile policy resolved: conclude the merge as "git commit" would.
+        if (GitQueries.OperationInProgress(Dir) == "merge") GitCli.Run(Dir, ["commit", "--quiet", "--no-edit", "-m", input.MergeMessage]);
         return new StagedOutcome(GitQueries.Head(Dir), drive);
     }
 
@@ -69,8 +81,7 @@ internal sealed class StagedBuilder(StagingWorktree staging, MigrationPolicy mig
         staging.Checkout(input.IssueTip);
         var drive = driver.Drive(Dir, "rebase", GitCli.Run(Dir, ["-c", "rebase.autoStash=false", "rebase", "--no-update-refs", "--quiet", input.BaseTip], check: false));
         if (drive.Conflicted) return new StagedOutcome(null, drive);
-        var rebased = Renumber(input, input.BaseTip, GitQueries.Head(Dir));
-        return new StagedOutcome(rebased, drive, rebased);
+        return new StagedOutcome(Renumber(input, input.BaseTip, GitQueries.Head(Dir)), drive);
     }
 
     private StagedOutcome CherryPick(StagedMergeInput input)
