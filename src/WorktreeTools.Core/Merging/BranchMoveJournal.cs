@@ -16,9 +16,10 @@ namespace WorktreeTools.Core.Merging;
 /// </summary>
 public static class BranchMoveJournal
 {
+    /// <summary>The moves under way: one at most (a list, so that an empty journal is a document like any other).</summary>
     public sealed class Document
     {
-        public Entry? Move { get; set; }
+        public List<Entry> Moves { get; set; } = [];
     }
 
     public sealed class Entry
@@ -45,14 +46,17 @@ public static class BranchMoveJournal
             Branch = branch, Worktree = worktree, From = from, To = to, Pid = Environment.ProcessId,
             StartTime = self?.StartTime ?? DateTime.UtcNow, StartKey = self?.StartKey, Written = DateTime.UtcNow,
         };
-        File(root).Update(d => d.Move = entry);
+        File(root).Update(d => d.Moves = [entry]);
         return new Clear(root);
     }
 
     private sealed class Clear(string root) : IDisposable
     {
-        public void Dispose() => File(root).Update(d => d.Move = null);
+        public void Dispose() => File(root).Update(d => d.Moves = []);
     }
+
+    /// <summary>Repair-IssueWorktree: a damaged journal is put aside (its last good copy back); returns what was done, or null.</summary>
+    internal static string? RecoverFile(string root) => File(root).Recover();
 
     /// <summary>
     /// Finishes a move a killed process left (call under the merge lock). Returns what was done, or null when there was
@@ -61,11 +65,11 @@ public static class BranchMoveJournal
     public static string? Recover(string root, IOperationHost host)
     {
         var journal = File(root);
-        if (journal.Read().Move is not { } m) return null;
+        if (journal.Read().Moves.FirstOrDefault() is not { } m) return null;
         var writer = new ProcessIdentity(m.Pid, m.StartTime, m.StartKey);
         if (m.Pid != Environment.ProcessId && writer.IsAlive()) return null; // still at work (it holds the merge lock)
         var done = Finish(root, m);
-        journal.Update(d => d.Move = null);
+        journal.Update(d => d.Moves = []);
         host.Verbose(done);
         return done;
     }

@@ -55,8 +55,9 @@ internal sealed class MergeSession : IDisposable
     {
         try
         {
+            var file = BranchMoveJournal.RecoverFile(root);
             using var session = Open(root, TimeSpan.FromSeconds(2), host);
-            return session._recovered;
+            return file is null ? session._recovered : session._recovered is null ? file : $"{file}; {session._recovered}";
         }
         catch (WorktreeToolsException ex) when (ex.ErrorId == "MergeInProgress")
         {
