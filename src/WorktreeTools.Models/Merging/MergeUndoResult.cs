@@ -22,7 +22,8 @@ public sealed record MergeUndoResult
     public string From { get; init; } = "";
     public string To { get; init; } = "";
     /// <summary>Every commit taken out of the base, newest first: the merge's own and, with -Force, those landed after it.</summary>
-    public IReadOnlyList<MergeCommit> Removed { get; init; } = [];
+    public IReadOnlyList<MergeCommit> Removed { get => _removed; init => _removed = ItemList<MergeCommit>.Of(value); }
+    private readonly IReadOnlyList<MergeCommit> _removed = ItemList<MergeCommit>.Empty;
     /// <summary>The remote whose base was put back too (with a lease on the tip the merge pushed); null when only the local base moved.</summary>
     public string? Remote { get; init; }
     /// <summary>Rebase: the issue branch was put back to its tip before the merge.</summary>

@@ -12,7 +12,7 @@ internal sealed class Landing(TrainContext ctx)
 {
     /// <param name="from">Where the local base is now.</param>
     /// <param name="caughtUp">How many commits of the remote's base the local base gets on the way (it was behind).</param>
-    public List<MergeResult> Land(IReadOnlyList<Candidate> prefix, string from, int caughtUp, GateRun? run)
+    public List<MergeResult> Land(IReadOnlyList<Candidate> prefix, string from, int caughtUp, GateRun? run, Action<string> progress)
     {
         var to = prefix[^1].Built!;
         var merges = prefix.Where(c => !c.NothingNew).ToList();
@@ -25,12 +25,12 @@ internal sealed class Landing(TrainContext ctx)
 
         if (ctx.Options.Push && merges.Count > 0)
         {
-            ctx.Host.Progress(1, "Merging", $"pushing {ctx.BaseName} to {ctx.Remote}");
+            progress($"pushing {ctx.BaseName} to {ctx.Remote}");
             var push = RemotePush.Push(ctx.Root, ctx.Remote, PushUpdates(merges, to));
             if (!push.Accepted) return prefix.Select(c => Rejected(c, push.Detail, backups.GetValueOrDefault(c), from)).ToList();
         }
 
-        ctx.Host.Progress(1, "Merging", $"moving {ctx.BaseName}");
+        progress($"moving {ctx.BaseName}");
         BranchMover.Move(ctx.Root, ctx.BaseName, ctx.BaseCheckout, from, to,
             $"worktree-tools: merge issue(s) {string.Join(", ", merges.Select(c => c.Issue.Issue))} ({ctx.Strategy})", "BaseCheckoutDirty");
         var notes = merges.ToDictionary(c => c, _ => new List<string>());

@@ -185,7 +185,7 @@ internal sealed class MergeQueue : IDisposable
         List<MergeResult> results;
         try
         {
-            results = _landing.Land(prefix, _base!.Local, _base.Relation == BaseRelation.LocalBehind ? _base.Behind : 0, run);
+            results = _landing.Land(prefix, _base!.Local, _base.Relation == BaseRelation.LocalBehind ? _base.Behind : 0, run, Progress);
         }
         catch (WorktreeToolsException ex) when (_onError is not null)
         {
