@@ -75,8 +75,9 @@ public sealed partial class WorktreeService
         var branchDeleted = false;
         if ((w.Merged || deleteBranch) && tip is not null)
         {
-            // Merged, or its tip is in the backup ref: -D loses nothing. Anything else keeps the branch.
-            if (!w.Merged && (backup is null || !IsAncestor(tip, backup)))
+            // Merged, no commits of its own (its tip is in the base), or its tip is in the backup ref: -D loses nothing.
+            // Anything else keeps the branch.
+            if (!w.Merged && w.Integration != Integration.Empty && (backup is null || !IsAncestor(tip, backup)))
                 _host.Warning($"Branch '{w.Branch}' was kept: its tip {tip[..7]} is neither merged into {w.Base} nor saved in a backup.");
             else
             {

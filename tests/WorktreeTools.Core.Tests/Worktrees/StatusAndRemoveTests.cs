@@ -105,6 +105,21 @@ public sealed class StatusAndRemoveTests
     }
 
     [Fact]
+    public void DeleteBranch_deletes_a_branch_with_no_commits_of_its_own_and_says_nothing_untrue()
+    {
+        // Found: Remove -DeleteBranch of an issue never worked on kept its branch with "its tip ... is neither merged into
+        // main nor saved in a backup", although that tip is main's own commit: deleting it loses nothing.
+        using var f = new WorktreeFixture();
+        f.Service.Create("1", noInstall: true);
+
+        var outcome = f.Service.Remove("1", force: false, deleteBranch: true)!;
+
+        Assert.True(outcome.BranchDeleted);
+        Assert.DoesNotContain("feature/issue-1", f.Branches());
+        Assert.Empty(f.Host.Warnings);
+    }
+
+    [Fact]
     public void Unmerged_work_is_refused_then_kept_under_a_backup_ref_when_forced()
     {
         using var f = new WorktreeFixture();
