@@ -105,6 +105,10 @@ public sealed partial class WorktreeService
                 State = WorktreeState.Creating,
                 Owner = ProcessIdentity.Of(Environment.ProcessId),
             }, Config.Ports);
+            // Made again (its folder gone): the record it keeps says Creating until setup ends, as for a new one, so
+            // that a session killed on the way leaves what Repair finishes, never a Ready issue half set up.
+            if (existing is null && known is not null)
+                _registry.Change(Repo.MainRoot, layout.Issue, r => (r.State, r.Owner) = (WorktreeState.Creating, ProcessIdentity.Of(Environment.ProcessId)));
 
             var added = false;
             try
@@ -119,6 +123,7 @@ public sealed partial class WorktreeService
             }
             catch (Exception ex) when (existing is null)
             {
+                if (known is not null) _registry.Change(Repo.MainRoot, layout.Issue, r => (r.State, r.Owner) = (known.State, known.Owner));
                 var error = RollBack(layout, added, deleteBranch: added && !branchExists, releaseRecord: known is null, ex);
                 if (ex is not OperationCanceledException) throw error;
                 _host.Warning(error.Message);

@@ -114,6 +114,32 @@ public sealed class RepairTests : IDisposable
         Assert.Null(f.Service.Get("5").DevServer);
     }
 
+    [LinuxFact]
+    public void A_worktree_made_again_is_Creating_until_its_install_ends_so_a_kill_in_the_install_is_repaired()
+    {
+        // Found: a worktree deleted by hand and made again kept its old record's Ready while it was checked out and
+        // installed, so a session killed in that install left an issue that said Ready and that Repair left alone.
+        using var f = new WorktreeFixture("setup: { install: 'cp \"$WTT_TEST_REGISTRY/leases.json\" ../mid-install.json' }\n");
+        var registry = Path.Combine(f.Repo.Parent, "registry");
+        Environment.SetEnvironmentVariable("WTT_TEST_REGISTRY", registry);
+        try
+        {
+            var w = f.Service.Create("7", noInstall: true)!;
+            TestRepo.ForceDelete(w.Path);
+
+            f.Service.Create("7");
+            // The state files as a kill during that install leaves them.
+            File.Copy(Path.Combine(f.WorktreesRoot, "mid-install.json"), Path.Combine(registry, "leases.json"), overwrite: true);
+            Assert.Equal(WorktreeState.Creating, f.Registry.Find(f.Repo.Root, "7")!.State);
+
+            var actions = f.Service.Repair();
+
+            Assert.Contains(actions, a => a.Issue == "7" && a.Action == "FinishedCreation" && a.Detail.Contains("interrupted"));
+            Assert.Equal(WorktreeState.InstallFailed, f.Service.Get("7").State);
+        }
+        finally { Environment.SetEnvironmentVariable("WTT_TEST_REGISTRY", null); }
+    }
+
     [Fact]
     public void New_ports_replace_those_another_program_took_and_the_env_file_follows()
     {
