@@ -86,6 +86,12 @@ public sealed partial class WorktreeService
         if (r.Owner is { } owner && owner.Pid != Environment.ProcessId && owner.IsAlive() && r.State is WorktreeState.Creating or WorktreeState.Removing)
             return; // another session is at work on it right now (the same process, started at the same time: never a reused pid)
         var wt = git.FirstOrDefault(w => LeaseRegistry.SamePath(w.Path, r.Path));
+        // A session killed in the install leaves the install running: Repair would call it interrupted, and running it
+        // again would race it.
+        if (r.State == WorktreeState.Creating && wt is not null && FolderProcesses.Find(wt.Path) is { Count: > 0 } working)
+            throw new WorktreeToolsException("IssueWorktreeInUse", ErrorKind.ResourceBusy,
+                $"The creation of issue {r.Issue} was cut off, but {string.Join(", ", working)} still work in {wt.Path} (an install or hook that " +
+                "outlived its session): let them end, or stop them, then run Repair-IssueWorktree again.", r.Issue);
         switch (r.State)
         {
             case WorktreeState.Creating when wt is not null && FinishCheckout(r.Issue, wt, actions):

@@ -140,6 +140,30 @@ public sealed class RepairTests : IDisposable
         finally { Environment.SetEnvironmentVariable("WTT_TEST_REGISTRY", null); }
     }
 
+    [LinuxFact]
+    public void A_creation_whose_install_outlived_its_session_is_not_called_interrupted_while_the_install_runs()
+    {
+        // Found: pwsh killed (kill -9) in New-IssueWorktree's install; the install went on, and Repair said "the install
+        // was interrupted: run New-IssueWorktree to run it again", which would have run a second install beside it.
+        using var f = new WorktreeFixture("setup: { install: 'true' }\n");
+        var w = f.Service.Create("8", noInstall: true)!;
+        f.Registry.Change(f.Repo.Root, "8", r => (r.State, r.Owner) = (WorktreeState.Creating, ProcessIdentity.Vanished(999_999_999)));
+        using var install = Process.Start(new ProcessStartInfo("sleep", "60") { WorkingDirectory = w.Path })!;
+        _box.Track(ProcessIdentity.Of(install.Id)!);
+
+        var actions = f.Service.Repair();
+
+        var failed = Assert.Single(actions, a => a.Issue == "8");
+        Assert.Equal("Failed", failed.Action);
+        Assert.Contains($"pid {install.Id}", failed.Detail);
+        Assert.Equal(WorktreeState.Creating, f.Registry.Find(f.Repo.Root, "8")!.State); // left for the next repair
+
+        install.Kill();
+        install.WaitForExit();
+        Assert.Contains(f.Service.Repair(), a => a.Issue == "8" && a.Action == "FinishedCreation");
+        Assert.Equal(WorktreeState.InstallFailed, f.Service.Get("8").State);
+    }
+
     [Fact]
     public void New_ports_replace_those_another_program_took_and_the_env_file_follows()
     {
