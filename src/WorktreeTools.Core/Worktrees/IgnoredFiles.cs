@@ -37,6 +37,8 @@ public sealed record IgnoredFiles(IReadOnlyList<string> Save, IReadOnlyList<stri
         var skipped = new List<string>();
         var notSaved = new List<string>();
         long total = 0;
+        // git lists a folder holding only ignored files both as "dir/" and file by file: each file counts once.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in listed.Order(StringComparer.Ordinal))
         {
             if (entry.TrimEnd('/').Split('/').Any(DependencyFolders.Contains)) { skipped.Add(entry); continue; }
@@ -45,6 +47,7 @@ public sealed record IgnoredFiles(IReadOnlyList<string> Save, IReadOnlyList<stri
             foreach (var file in files)
             {
                 var relative = Path.GetRelativePath(worktree, file).Replace('\\', '/');
+                if (!seen.Add(relative)) continue;
                 if (regenerable(relative, file)) { skipped.Add(relative); continue; }
                 var info = new FileInfo(file);
                 var bytes = info.LinkTarget is null ? info.Length : 0;

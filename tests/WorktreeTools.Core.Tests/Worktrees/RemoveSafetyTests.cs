@@ -66,6 +66,26 @@ public sealed class RemoveSafetyTests : IDisposable
     }
 
     [Fact]
+    public void Ignored_files_git_lists_both_in_their_folder_and_alone_are_saved_once_and_counted_once()
+    {
+        // Found: with 'data/*.db' ignored and only databases in data/, git lists "data/" and each file, so each was saved,
+        // named and counted twice: "saved ...: data/agent-issue-9.db, data/agent-issue-9.db", and 27 MiB of databases
+        // passed the 50 MiB limit, so one was deleted without a copy.
+        using var f = new WorktreeFixture();
+        var w = f.Service.Create("1", noInstall: true)!;
+        Directory.CreateDirectory(Path.Combine(w.Path, "data"));
+        foreach (var name in new[] { "a", "b", "c" })
+            File.WriteAllBytes(Path.Combine(w.Path, "data", name + ".db"), new byte[9 << 20]);
+
+        var outcome = f.Service.Remove("1", force: false, deleteBranch: false)!;
+
+        var saved = ParentNamed(f.Repo, outcome.BackupRef!, "WorktreeTools backup of issue 1: ignored files");
+        Assert.Equal(["data/a.db", "data/b.db", "data/c.db"], Files(f.Repo, saved));
+        Assert.DoesNotContain(f.Host.Warnings, m => m.Contains("without a copy"));
+        Assert.Contains(f.Host.Warnings, m => m.Contains("data/a.db, data/b.db, data/c.db."));
+    }
+
+    [Fact]
     public void Removing_a_clean_worktree_saves_the_ignored_files_nothing_makes_again_and_names_what_it_drops()
     {
         using var f = new WorktreeFixture("env: { set: { PORT: '{port.web}' } }\nports: { web: 28501-28999 }\nsetup: { copy: [.env, config.local.json] }\n");
