@@ -54,15 +54,17 @@ internal static class BenchKit
         return output;
     }
 
-    public static string Git(string dir, params string[] args)
+    public static string Git(string dir, params string[] args) => Run("git", dir, args);
+
+    public static string Run(string program, string dir, params string[] args)
     {
-        var psi = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(program) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
         var output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"git {string.Join(' ', args)}: {err.Result}");
+        if (p.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', args)}: {err.Result}");
         return output;
     }
 
@@ -92,7 +94,7 @@ internal static class BenchKit
         Git(repo, "commit", "-q", "-m", "generated");
     }
 
-    private static string FindManifest()
+    public static string FindManifest()
     {
         var dir = AppContext.BaseDirectory;
         while (dir is not null && !File.Exists(Path.Combine(dir, "WorktreeTools.psd1"))) dir = Path.GetDirectoryName(dir);

@@ -3,7 +3,7 @@ using static BenchKit;
 
 // Benchmarks WorktreeTools against the plain git commands the workflow document uses, side by side in one
 // run, on a generated repository. Reports medians and ratios; asserts nothing.
-//   dotnet run -c Release --project bench/WorktreeTools.Bench [-- --files 10000 --worktrees 20 --runs 7]
+//   dotnet run -c Release --project bench/WorktreeTools.Bench [-- --files 10000 --worktrees 20 --runs 7 [--list-only]]
 //   dotnet run -c Release --project bench/WorktreeTools.Bench -- merge [--files 10000 --runs 7 --gate-seconds 2]
 if (args is ["merge", ..]) return MergeBench.Run(args[1..]);
 var files = Arg(args, "--files", 10_000);
@@ -23,25 +23,29 @@ try
     Git(repo, "commit", "-q", "-m", "config");
 
     using var runspace = ModuleRunspace(repo);
+    var manifest = FindManifest();
 
     // 1. Creating one worktree: New-IssueWorktree -NoInstall vs git worktree add -b (alternating, same repo).
-    var create = new List<double>();
-    var plain = new List<double>();
-    for (var i = 0; i < runs + 1; i++)
+    if (!args.Contains("--list-only"))
     {
-        // Beside ours, in the same folder: the filesystem places new folders by parent, and that alone moved
-        // timings by 2x here.
-        var gitPath = Path.Combine(root, "app-worktrees", $"plain-{i}");
-        // Alternate who goes first, so that a busy disk or cache weighs on both alike.
-        void Plain() => plain.Add(Time(() => Git(repo, "worktree", "add", "-q", "-b", $"plain/issue-{i}", gitPath, "main")));
-        void Ours() => create.Add(Time(() => Ps(runspace, $"New-IssueWorktree b{i} -NoInstall -NoFetch")));
-        if (i % 2 == 0) { Plain(); Ours(); } else { Ours(); Plain(); }
-        Console.WriteLine($"  round {i}: git {plain[^1]:F0} ms, New-IssueWorktree {create[^1]:F0} ms ({(i % 2 == 0 ? "git" : "ours")} first)");
-        Git(repo, "worktree", "remove", "--force", gitPath);
-        Ps(runspace, $"Remove-IssueWorktree b{i} -Force -DeleteBranch -Confirm:$false");
+        var create = new List<double>();
+        var plain = new List<double>();
+        for (var i = 0; i < runs + 1; i++)
+        {
+            // Beside ours, in the same folder: the filesystem places new folders by parent, and that alone moved
+            // timings by 2x here.
+            var gitPath = Path.Combine(root, "app-worktrees", $"plain-{i}");
+            // Alternate who goes first, so that a busy disk or cache weighs on both alike.
+            void Plain() => plain.Add(Time(() => Git(repo, "worktree", "add", "-q", "-b", $"plain/issue-{i}", gitPath, "main")));
+            void Ours() => create.Add(Time(() => Ps(runspace, $"New-IssueWorktree b{i} -NoInstall -NoFetch")));
+            if (i % 2 == 0) { Plain(); Ours(); } else { Ours(); Plain(); }
+            Console.WriteLine($"  round {i}: git {plain[^1]:F0} ms, New-IssueWorktree {create[^1]:F0} ms ({(i % 2 == 0 ? "git" : "ours")} first)");
+            Git(repo, "worktree", "remove", "--force", gitPath);
+            Ps(runspace, $"Remove-IssueWorktree b{i} -Force -DeleteBranch -Confirm:$false");
+        }
+        // The first round warms up disk caches and the JIT; it is not counted.
+        Report("create one worktree", "git worktree add -b", Median(plain.Skip(1)), "New-IssueWorktree -NoInstall", Median(create.Skip(1)), "goal: <= 1.2x");
     }
-    // The first round warms up disk caches and the JIT; it is not counted.
-    Report("create one worktree", "git worktree add -b", Median(plain.Skip(1)), "New-IssueWorktree -NoInstall", Median(create.Skip(1)), "goal: <= 1.2x");
 
     // 2. Listing 20 worktrees with status: the workflow document's way vs Get-IssueWorktree.
     Ps(runspace, $"1..{worktreeCount} | ForEach-Object {{ New-IssueWorktree \"l$_\" -NoInstall -NoFetch }} | Out-Null");
@@ -73,7 +77,40 @@ try
     Report($"list {worktreeCount} worktrees with status", "worktree list + status + rev-list each", Median(scripted.Skip(1)),
         "Get-IssueWorktree", Median(listed.Skip(1)), "goal: >= 2x faster");
 
-    // 3. Which pairs conflict: all pairs of the 20 issues and each against the base (190 + 20 merges). Get-IssueConflict
+    // 3. The same in real pwsh: the loop as a PowerShell user writes it (native git per worktree) vs the cmdlet,
+    //    alternating in one pwsh process after a warm-up, each timed with Measure-Command.
+    var ps1 = Path.Combine(root, "list.ps1");
+    File.WriteAllText(ps1, $$"""
+        Import-Module '{{manifest}}'
+        Set-Location '{{repo}}'
+        $ProgressPreference = 'SilentlyContinue'
+        $loop = {
+            $paths = git worktree list --porcelain | Where-Object { $_ -like 'worktree *' } | ForEach-Object { $_.Substring(9) } | Select-Object -Skip 1
+            foreach ($p in $paths) {
+                [pscustomobject]@{
+                    Path        = $p
+                    Branch      = git -C $p branch --show-current
+                    Changes     = @(git -C $p status --porcelain).Count
+                    AheadBehind = git -C $p rev-list --left-right --count 'main...HEAD'
+                }
+            }
+        }
+        $null = & $loop; $null = Get-IssueWorktree
+        $a = @(); $b = @()
+        for ($i = 0; $i -lt {{runs}}; $i++) {
+            if ($i % 2) { $a += (Measure-Command { $null = & $loop }).TotalMilliseconds; $b += (Measure-Command { $null = Get-IssueWorktree }).TotalMilliseconds }
+            else { $b += (Measure-Command { $null = Get-IssueWorktree }).TotalMilliseconds; $a += (Measure-Command { $null = & $loop }).TotalMilliseconds }
+        }
+        function Median($v) { $s = @($v | Sort-Object); if ($s.Count % 2) { $s[[int][Math]::Floor($s.Count / 2)] } else { ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2 } }
+        '{0:F1} {1:F1}' -f (Median $a), (Median $b)
+        """);
+    var pwsh = Run("dotnet", Path.GetDirectoryName(manifest)!, "pwsh", "-NoProfile", "-NonInteractive", "-File", ps1).Trim().Split(' ');
+    Report($"list {worktreeCount} worktrees, in real pwsh", "the loop a PowerShell user writes", double.Parse(pwsh[0], System.Globalization.CultureInfo.InvariantCulture),
+        "Get-IssueWorktree", double.Parse(pwsh[1], System.Globalization.CultureInfo.InvariantCulture), "goal: >= 3x faster");
+
+    if (args.Contains("--list-only")) return 0;
+
+    // 4. Which pairs conflict: all pairs of the 20 issues and each against the base (190 + 20 merges). Get-IssueConflict
     //    vs clash's way (one git merge-tree process per pair) and vs one raw git merge-tree --stdin fed the same pairs.
     //    Each issue changes the first line of one of seven shared files (issues i and j collide when i % 7 == j % 7) and
     //    a file of its own.
@@ -141,7 +178,7 @@ try
     Report($"forecast {pairs.Count} merges of {worktreeCount} issues", "one git merge-tree --stdin", Median(batched.Skip(1)),
         "Get-IssueConflict -All", Median(conflicts.Skip(1)), "goal: <= 1.3x");
 
-    // 4. What -IncludeUncommitted adds: every worktree's files read into a tree (through a copy of its index) first.
+    // 5. What -IncludeUncommitted adds: every worktree's files read into a tree (through a copy of its index) first.
     for (var i = 1; i <= worktreeCount; i++)
         File.WriteAllText(Path.Combine(root, "app-worktrees", $"issue-l{i}", $"draft{i}.txt"), "not committed yet\n");
     var committed = new List<double>();

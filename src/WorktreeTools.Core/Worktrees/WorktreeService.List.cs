@@ -35,12 +35,13 @@ public sealed partial class WorktreeService
         items = items.Where(i => matchers.Count == 0 || matchers.Any(m => m.IsMatch(IssueOf(i)))).ToList();
 
         var statuses = new (WorktreeStatus? Status, string? InProgress)[items.Count];
+        // One git status per core side by side: each one stats in threads of its own (see WorktreeStatus.Read).
         if (fileStatus)
-            Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, System.Environment.ProcessorCount * 2) }, i =>
+            Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, System.Environment.ProcessorCount) }, i =>
             {
                 var path = items[i].Git?.Path ?? items[i].Record!.Path;
                 if (items[i].Git is null || !Directory.Exists(path)) return;
-                statuses[i] = (WorktreeStatus.Read(path, preload: items.Count == 1), WorktreeStatus.InProgress(path));
+                statuses[i] = (WorktreeStatus.Read(path), WorktreeStatus.InProgress(path));
             });
 
         var result = new List<IssueWorktree>(items.Count);

@@ -54,6 +54,42 @@ public sealed class StatusAndRemoveTests
         Assert.All(list.Values, w => Assert.False(w.Locked || w.Missing));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_change_of_content_that_keeps_size_time_and_folders_is_never_missed(bool untrackedCache)
+    {
+        using var f = new WorktreeFixture();
+        if (untrackedCache) f.Repo.Git("config", "core.untrackedCache", "true");
+        var w = f.Service.Create("1", noInstall: true)!;
+        var file = Path.Combine(w.Path, "README.md");
+        // An older file (not "racily clean": git trusts its stat data), and the user's own git writes the index
+        // (with its untracked cache when configured): the stat data is fresh.
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddHours(-1));
+        TestRepo.Run(w.Path, "status", "--porcelain");
+        Assert.False(f.Service.Get("1").Dirty);
+
+        // Same size, same modification time, same folders: only the bytes differ. Then again with the index file's
+        // own time (git's racy case).
+        var before = File.ReadAllText(file);
+        var original = File.GetLastWriteTimeUtc(file);
+        var index = File.GetLastWriteTimeUtc(Path.Combine(WorktreeTools.Core.Git.WorktreeStatus.GitDirOf(w.Path)!, "index"));
+        foreach (var stamp in new[] { original, index })
+        {
+            File.WriteAllText(file, new string(stamp == original ? 'x' : 'y', before.Length));
+            File.SetLastWriteTimeUtc(file, stamp);
+            Assert.Equal(before.Length, new FileInfo(file).Length);
+            for (var i = 0; i < 2; i++)   // and again: nothing is cached between calls
+            {
+                var x = f.Service.Get("1");
+                Assert.Equal((1, 0, 0, true), (x.Unstaged, x.Staged, x.Untracked, x.Dirty));
+            }
+        }
+        File.WriteAllText(file, before);
+        File.SetLastWriteTimeUtc(file, original);
+        Assert.False(f.Service.Get("1").Dirty);
+    }
+
     [Fact]
     public void Listing_never_takes_the_index_lock_and_accepts_wildcards()
     {
