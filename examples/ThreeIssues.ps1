@@ -83,7 +83,7 @@ merge:
     git add -A; git commit -q -m 'Initial commit'
 
     Write-Step "Approve-WorktreeConfig: the repository's commands run only once you approved them"
-    Approve-WorktreeConfig -Confirm:$false | Format-Table -AutoSize | Out-String -Width 120
+    Approve-WorktreeConfig -PassThru -Confirm:$false | Format-Table | Out-String -Width 120
 
     # ---------------------------------------------------------------- three issues, isolated
     Write-Step '101, 102, 103 | New-IssueWorktree   (worktree, branch, .env, port, database copy, npm install)'
