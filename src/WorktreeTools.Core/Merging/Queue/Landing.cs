@@ -72,7 +72,7 @@ internal sealed class Landing(TrainContext ctx)
 
     private string MergedMessage(Candidate c, IReadOnlyList<Candidate> batch, GateRun? run, int caughtUp, bool first, List<string> notes)
     {
-        var text = $"Merged {c.Added.Count} commit(s) of '{c.Issue.Branch}' into '{ctx.BaseName}' ({ctx.Strategy})" +
+        var text = $"Merged '{c.Issue.Branch}' into '{ctx.BaseName}' ({ctx.Strategy}): {c.Added.Count} new commit(s) on '{ctx.BaseName}'" +
                    (ctx.Options.Push ? $" and pushed to '{ctx.Remote}'" : "") + ".";
         if (batch.Count > 1)
             text += $" It landed together with issue(s) {string.Join(", ", batch.Where(o => o != c).Select(o => o.Issue.Issue))}: '{ctx.BaseName}' moved once, to {batch[^1].Built![..10]}" +
