@@ -125,7 +125,8 @@ console.log(`issue ${issue} done`);
     Get-IssueConflict | Format-Table | Out-String -Width 120
 
     Write-Step 'Merge-IssueWorktree -WhatIf: what the train would do, each issue on top of the ones before it'
-    Get-IssueWorktree | Merge-IssueWorktree -WhatIf -ContinueOnError | Format-Table | Out-String -Width 120
+    $forecast = Get-IssueWorktree | Merge-IssueWorktree -WhatIf -ContinueOnError
+    $forecast | Format-Table | Out-String -Width 120
 
     # ---------------------------------------------------------------- the train
     Write-Step 'Merge-IssueWorktree: a train gated by npm test (install in a clean staging checkout); main moves only to tested results'
@@ -133,12 +134,22 @@ console.log(`issue ${issue} done`);
     $results | Format-Table | Out-String -Width 120
     foreach ($r in $results) { "{0}: {1} — {2}" -f $r.Issue, $r.Status, $r.Message }
     git log --oneline --graph main
+    # The forecast told the truth: every WouldMerge merged, every WouldConflict conflicted.
+    $expected = @{ WouldMerge = 'Merged'; WouldConflict = 'Conflicted' }
+    foreach ($f in $forecast) {
+        $real = $results | Where-Object Issue -EQ $f.Issue
+        if ($real.Status -ne $expected["$($f.Status)"]) { throw "Issue $($f.Issue): forecast $($f.Status), the real train gave $($real.Status): $($real.Message)" }
+    }
 
     Write-Step 'A fresh clone of main passes the same gate'
     $clone = Join-Path $Sandbox 'fresh-clone'
     git clone -q $repo $clone
     Push-Location $clone
-    try { npm install --silent --no-audit --no-fund | Out-Null; npm test --silent }
+    try {
+        npm install --silent --no-audit --no-fund | Out-Null
+        npm test --silent
+        if ($LASTEXITCODE -ne 0) { throw "npm test failed in a fresh clone of main (exit $LASTEXITCODE)" }
+    }
     finally { Pop-Location }
 
     # ---------------------------------------------------------------- clean up
