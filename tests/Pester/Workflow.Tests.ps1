@@ -103,11 +103,15 @@ console.log('done');
         $results | Sort-Object | Should -Be @('feature/issue-102', 'feature/issue-103')
     }
 
-    It 'merges the train behind a test gate and main moves once per issue' -Skip:$noNode {
+    It 'merges the train behind a test gate, tested once as a batch, and main moves once, to the tested commit' -Skip:$noNode {
         $before = git rev-parse main
+        $moves = @(git reflog main).Count
         $results = Get-IssueWorktree | Merge-IssueWorktree -Test 'node test.js' -Confirm:$false
         $results.Status | Should -Be @('Merged', 'Merged', 'Merged')
         (git rev-list --count "$before..main") | Should -BeGreaterThan 2
+        @($results.TestRun | Select-Object -Unique).Count | Should -Be 1
+        $results[-1].TestedCommit | Should -Be (git rev-parse main)
+        @(git reflog main).Count | Should -Be ($moves + 1)
         foreach ($i in 101, 102, 103) { git cat-file -e "main:issue-$i.txt" 2>$null; $LASTEXITCODE | Should -Be 0 }
         # The gate's verdict holds for what landed: a fresh clone of main passes the same test.
         $clone = Join-Path $SandboxRoot 'fresh-clone'
