@@ -86,12 +86,7 @@ public sealed partial class WorktreeService
         if (r.Owner is { } owner && owner.Pid != Environment.ProcessId && owner.IsAlive() && r.State is WorktreeState.Creating or WorktreeState.Removing)
             return; // another session is at work on it right now (the same process, started at the same time: never a reused pid)
         var wt = git.FirstOrDefault(w => LeaseRegistry.SamePath(w.Path, r.Path));
-        // A session killed in the install leaves the install running: Repair would call it interrupted, and running it
-        // again would race it.
-        if (r.State == WorktreeState.Creating && wt is not null && FolderProcesses.Find(wt.Path) is { Count: > 0 } working)
-            throw new WorktreeToolsException("IssueWorktreeInUse", ErrorKind.ResourceBusy,
-                $"The creation of issue {r.Issue} was cut off, but {string.Join(", ", working)} still work in {wt.Path} (an install or hook that " +
-                "outlived its session): let them end, or stop them, then run Repair-IssueWorktree again.", r.Issue);
+        if (r.State == WorktreeState.Creating && wt is not null) StopCutOffSetup(r.Issue, wt.Path, actions);
         switch (r.State)
         {
             case WorktreeState.Creating when wt is not null && FinishCheckout(r.Issue, wt, actions):
@@ -122,6 +117,23 @@ public sealed partial class WorktreeService
                 }
                 break;
         }
+    }
+
+    /// <summary>
+    /// Ends what still runs in the folder of a creation whose session died: a session killed in its install or hook
+    /// leaves that command running, which Repair would otherwise call interrupted while it runs, and which would race
+    /// the install run again. Someone's shell or editor there (a terminal) is never stopped: the repair waits for it.
+    /// </summary>
+    private void StopCutOffSetup(string issue, string path, List<RepairAction> actions)
+    {
+        var working = FolderProcesses.Find(path);
+        if (working.Count == 0) return;
+        if (working.Where(p => p.Interactive).ToList() is { Count: > 0 } interactive)
+            throw new WorktreeToolsException("IssueWorktreeInUse", ErrorKind.ResourceBusy,
+                $"The creation of issue {issue} was cut off, but {string.Join(", ", interactive)} work in {path}: close them and run Repair-IssueWorktree again.", issue);
+        ProcessTree.Stop(working.Select(p => p.Identity), TimeSpan.FromSeconds(Config.DevServer.StopTimeoutSec), _host.Cancellation)
+            .Report(_host, $"the cut-off setup of issue {issue}");
+        actions.Add(new RepairAction(issue, "StoppedSetup", $"{string.Join(", ", working)} still ran the setup of the session that was cut off; stopped."));
     }
 
     /// <summary>

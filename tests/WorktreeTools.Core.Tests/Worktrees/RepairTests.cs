@@ -141,10 +141,10 @@ public sealed class RepairTests : IDisposable
     }
 
     [LinuxFact]
-    public void A_creation_whose_install_outlived_its_session_is_not_called_interrupted_while_the_install_runs()
+    public void A_creation_whose_install_outlived_its_session_has_that_install_stopped_before_it_is_called_interrupted()
     {
         // Found: pwsh killed (kill -9) in New-IssueWorktree's install; the install went on, and Repair said "the install
-        // was interrupted: run New-IssueWorktree to run it again", which would have run a second install beside it.
+        // was interrupted: run New-IssueWorktree to run it again", which ran a second install beside the first.
         using var f = new WorktreeFixture("setup: { install: 'true' }\n");
         var w = f.Service.Create("8", noInstall: true)!;
         f.Registry.Change(f.Repo.Root, "8", r => (r.State, r.Owner) = (WorktreeState.Creating, ProcessIdentity.Vanished(999_999_999)));
@@ -153,15 +153,34 @@ public sealed class RepairTests : IDisposable
 
         var actions = f.Service.Repair();
 
-        var failed = Assert.Single(actions, a => a.Issue == "8");
-        Assert.Equal("Failed", failed.Action);
-        Assert.Contains($"pid {install.Id}", failed.Detail);
-        Assert.Equal(WorktreeState.Creating, f.Registry.Find(f.Repo.Root, "8")!.State); // left for the next repair
-
-        install.Kill();
-        install.WaitForExit();
-        Assert.Contains(f.Service.Repair(), a => a.Issue == "8" && a.Action == "FinishedCreation");
+        Assert.Contains(actions, a => a.Issue == "8" && a.Action == "StoppedSetup" && a.Detail.Contains($"pid {install.Id}"));
+        Assert.True(install.WaitForExit(10_000), "the cut-off install still runs");
+        Assert.Contains(actions, a => a.Issue == "8" && a.Action == "FinishedCreation" && a.Detail.Contains("interrupted"));
         Assert.Equal(WorktreeState.InstallFailed, f.Service.Get("8").State);
+    }
+
+    [LinuxFact]
+    public void A_terminal_in_the_folder_of_a_cut_off_creation_is_never_stopped_and_the_repair_waits_for_it()
+    {
+        using var f = new WorktreeFixture("setup: { install: 'true' }\n");
+        var w = f.Service.Create("9", noInstall: true)!;
+        f.Registry.Change(f.Repo.Root, "9", r => (r.State, r.Owner) = (WorktreeState.Creating, ProcessIdentity.Vanished(999_999_999)));
+        // script(1) gives its command a terminal, as a user's shell or editor has.
+        var shell = DetachedProcess.Start(new LaunchRequest
+        {
+            Arguments = ["script", "-qfc", "sleep 60", "/dev/null"],
+            WorkingDirectory = w.Path,
+            LogPath = Path.Combine(_box.Dir, "tty.log"),
+            ExitFile = Path.Combine(_box.Dir, "tty.exit"),
+        });
+        _box.Track(shell.Process);
+        Assert.True(ProcessSandbox.Eventually(() => FolderProcesses.Find(w.Path).Any(p => p.Name == "sleep" && p.Interactive)));
+
+        var failed = Assert.Single(f.Service.Repair(), a => a.Issue == "9");
+        Assert.Equal("Failed", failed.Action);
+        Assert.Contains("sleep", failed.Detail);
+        Assert.True(shell.Process.IsAlive());
+        Assert.Equal(WorktreeState.Creating, f.Registry.Find(f.Repo.Root, "9")!.State); // left for the next repair
     }
 
     [Fact]
