@@ -3,7 +3,7 @@ using static BenchKit;
 
 // Benchmarks WorktreeTools against the plain git commands the workflow document uses, side by side in one
 // run, on a generated repository. Reports medians and ratios; asserts nothing.
-//   dotnet run -c Release --project bench/WorktreeTools.Bench [-- --files 10000 --worktrees 20 --runs 7 [--list-only]]
+//   dotnet run -c Release --project bench/WorktreeTools.Bench [-- --files 10000 --worktrees 20 --runs 7 [--list-only] [--untracked-cache]]
 //   dotnet run -c Release --project bench/WorktreeTools.Bench -- merge [--files 10000 --runs 7 --gate-seconds 2]
 if (args is ["merge", ..]) return MergeBench.Run(args[1..]);
 var files = Arg(args, "--files", 10_000);
@@ -57,25 +57,47 @@ try
         Git(w, "add", $"new{i}.txt");
         Git(w, "commit", "-q", "-m", $"work {i}");
     }
+    // The floor: the same git status Get-IssueWorktree runs (WorktreeStatus.Read), for every worktree, as many side by
+    // side as it runs them, and nothing else: no listing that runs git status per worktree can beat it.
+    var worktreePaths = Enumerable.Range(1, worktreeCount).Select(i => Path.Combine(root, "app-worktrees", $"issue-l{i}")).ToList();
+    // With --untracked-cache the repository keeps git's cache of untracked folders, as a user sets it up
+    // (git config core.untrackedCache true), and the user's own git status has written it into each worktree's index.
+    if (args.Contains("--untracked-cache"))
+    {
+        Git(repo, "config", "core.untrackedCache", "true");
+        foreach (var w in worktreePaths) Git(w, "status", "--porcelain");
+    }
     var scripted = new List<double>();
     var listed = new List<double>();
+    var alone = new List<double>();
     for (var i = 0; i < runs + 1; i++)
     {
-        scripted.Add(Time(() =>
+        // Rotate who goes first, so that a busy disk or cache weighs on all alike.
+        var steps = new Action[]
         {
-            var list = Git(repo, "worktree", "list", "--porcelain");
-            foreach (var block in list.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Skip(1))
+            () => scripted.Add(Time(() =>
             {
-                var path = block.Split('\n')[0][9..];
-                var branch = block.Split('\n').First(l => l.StartsWith("branch ")).Replace("branch refs/heads/", "");
-                Git(path, "status", "--porcelain");
-                Git(repo, "rev-list", "--left-right", "--count", $"main...{branch}");
-            }
-        }));
-        listed.Add(Time(() => Ps(runspace, "Get-IssueWorktree")));
+                var list = Git(repo, "worktree", "list", "--porcelain");
+                foreach (var block in list.Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Skip(1))
+                {
+                    var path = block.Split('\n')[0][9..];
+                    var branch = block.Split('\n').First(l => l.StartsWith("branch ")).Replace("branch refs/heads/", "");
+                    Git(path, "status", "--porcelain");
+                    Git(repo, "rev-list", "--left-right", "--count", $"main...{branch}");
+                }
+            })),
+            () => listed.Add(Time(() => Ps(runspace, "Get-IssueWorktree"))),
+            () => alone.Add(Time(() => Parallel.ForEach(worktreePaths, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount * 2) },
+                p => Git(p, "-c", "core.quotepath=false", "-c", "color.ui=false", "--no-optional-locks", "status", "--porcelain=v2", "-z", "--no-renames", "--ignore-submodules=dirty")))),
+        };
+        for (var k = 0; k < steps.Length; k++) steps[(i + k) % steps.Length]();
     }
     Report($"list {worktreeCount} worktrees with status", "worktree list + status + rev-list each", Median(scripted.Skip(1)),
         "Get-IssueWorktree", Median(listed.Skip(1)), "goal: >= 2x faster");
+    Report($"list {worktreeCount} worktrees with status", "worktree list + status + rev-list each", Median(scripted.Skip(1)),
+        $"the {worktreeCount} git statuses alone, side by side", Median(alone.Skip(1)), "the most a git status per worktree allows");
+    Report($"list {worktreeCount} worktrees with status", $"the {worktreeCount} git statuses alone, side by side", Median(alone.Skip(1)),
+        "Get-IssueWorktree", Median(listed.Skip(1)), $"cost beyond the statuses: {Median(listed.Skip(1)) - Median(alone.Skip(1)):F0} ms");
 
     // 3. The same in real pwsh: the loop as a PowerShell user writes it (native git per worktree) vs the cmdlet,
     //    alternating in one pwsh process after a warm-up, each timed with Measure-Command.

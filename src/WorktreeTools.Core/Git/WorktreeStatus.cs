@@ -13,7 +13,11 @@ public sealed record WorktreeStatus(int Staged, int Unstaged, int Untracked, int
     /// <c>core.preloadIndex</c>, stays on: with 20 worktrees of 10,000 files on 2 busy cores, side by side, the 20
     /// took 810 ms with it and 1,500 ms without). No index write: the status never takes the lock from you, and
     /// nothing is cached between calls, so it is never stale; a repository's own fsmonitor or untracked cache is used
-    /// when it has one.
+    /// when it has one. Where one status of 10,000 files spends its 24 ms (trace2): 16 ms in the lstat of every tracked
+    /// file (git's threaded preload; 88% of the system-call time), 5 ms looking for untracked files (0.3 ms with the
+    /// user's untracked cache, and 20 statuses side by side took 20-40% less). What git offers beyond that does not fit:
+    /// <c>-uno</c> misses untracked files, the untracked cache and the fsmonitor token are kept in the index (writing it
+    /// takes the user's lock), and git 2.39 has no fsmonitor daemon on Linux (only a hook such as Watchman's).
     /// </summary>
     public static WorktreeStatus Read(string worktree)
     {

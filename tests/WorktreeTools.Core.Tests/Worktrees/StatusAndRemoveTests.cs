@@ -94,6 +94,34 @@ public sealed class StatusAndRemoveTests
     }
 
     [Fact]
+    public void With_the_users_untracked_cache_new_removed_and_unignored_files_are_seen_at_once()
+    {
+        // The speed advice of the help (core.untrackedCache): the user's own git status keeps git's cache of untracked
+        // folders in the worktree's index; the listing reads it and never writes it, and must still see every change.
+        using var f = new WorktreeFixture();
+        f.Repo.Git("config", "core.untrackedCache", "true");
+        var w = f.Service.Create("1", noInstall: true)!;
+        TestRepo.Run(w.Path, "status", "--porcelain");
+        var index = Path.Combine(WorktreeTools.Core.Git.WorktreeStatus.GitDirOf(w.Path)!, "index");
+        Assert.Contains("UNTR", System.Text.Encoding.Latin1.GetString(File.ReadAllBytes(index))); // the cache is there
+        int Untracked() => f.Service.Get("1").Untracked;
+        Assert.Equal(0, Untracked());
+
+        File.WriteAllText(Path.Combine(w.Path, "notes.txt"), "n\n");             // a new file in the top folder
+        Assert.Equal(1, Untracked());
+        Directory.CreateDirectory(Path.Combine(w.Path, "drafts"));
+        File.WriteAllText(Path.Combine(w.Path, "drafts", "a.txt"), "a\n");       // a new folder (counts once)
+        Assert.Equal(2, Untracked());
+        File.WriteAllText(Path.Combine(w.Path, ".env.local"), "X=1\n");
+        File.WriteAllText(Path.Combine(w.Path, ".gitignore"), File.ReadAllText(Path.Combine(w.Path, ".gitignore")) + ".env.local\n");
+        Assert.Equal(2, Untracked());                                            // ignored now (and .gitignore is changed, not untracked)
+        File.Delete(Path.Combine(w.Path, "notes.txt"));
+        Assert.Equal(1, Untracked());
+        TestRepo.Run(w.Path, "checkout", "--", ".gitignore");                     // the rule goes: .env.local shows
+        Assert.Equal(2, Untracked());
+    }
+
+    [Fact]
     public void Listing_never_takes_the_index_lock_and_accepts_wildcards()
     {
         using var f = new WorktreeFixture();
