@@ -6,7 +6,9 @@ using static BenchKit;
 ///    repository (goal: at most 1.5x);
 /// 2. ten issues behind a gate that sleeps: batched against one by one (goal: at most a third of the time), and with
 ///    one culprit (goal: at most ceil(log2 10) + 1 = 5 gate runs more than the green batch).
-/// Reports medians, ratios and gate-run counts; asserts nothing.
+/// Reports medians, ratios and gate-run counts; asserts nothing. Part 1 ends with one more train whose git processes are
+/// counted and timed by command (git wrapped in a logging script through WORKTREE_TOOLS_GIT; that train is not in the
+/// ratio). <c>--train-only</c> runs part 1 alone.
 /// </summary>
 internal static class MergeBench
 {
@@ -21,7 +23,7 @@ internal static class MergeBench
         try
         {
             Train(root, files, runs);
-            Batches(root, gateSeconds);
+            if (!args.Contains("--train-only")) Batches(root, gateSeconds);
         }
         finally
         {
@@ -55,6 +57,12 @@ internal static class MergeBench
         var start = WithIssues(repo, 1);
         Git(root, "clone", "-q", "--no-local", repo, plain);
         Git(plain, "fetch", "-q", "origin", "refs/heads/feature/*:refs/heads/feature/*");
+        // Files checked out within the second their index is written are "racily clean": git must re-read all 10,000 of
+        // them on every read-only status (which may not write the index back), doubling its cost. A checkout's index is
+        // refreshed as soon as anything runs git status or git add in it a second later; do that here, for both sides.
+        Thread.Sleep(1100);
+        foreach (var checkout in Directory.GetDirectories(Path.Combine(root, "app-worktrees")).Append(repo).Append(plain))
+            Git(checkout, "update-index", "-q", "--refresh");
         using var runspace = ModuleRunspace(repo);
 
         var git = new List<double>();
@@ -73,6 +81,23 @@ internal static class MergeBench
         }
         Report($"merge {Issues} issues, no gate", $"{Issues} x git merge --no-ff", Median(git.Skip(1)),
             "Merge-IssueWorktree -NoTest", Median(ours.Skip(1)), "goal: <= 1.5x");
+
+        // The git processes one train starts, by command, with the time each took (a bash script wraps git, so this
+        // train is not timed; not on Windows).
+        if (OperatingSystem.IsWindows()) return;
+        Git(repo, "reset", "-q", "--hard", start);
+        var log = Path.Combine(root, "git-calls.txt");
+        var wrapper = Path.Combine(root, "git-logged.sh");
+        var realGit = BenchKit.Run("sh", root, "-c", "command -v git").Trim();
+        File.WriteAllText(wrapper, $"#!/bin/bash\ns=$(date +%s%N); '{realGit}' \"$@\"; rc=$?; echo \"$(( ($(date +%s%N) - s) / 1000000 )) $*\" >> '{log}'; exit $rc\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Ps(runspace, $"$env:WORKTREE_TOOLS_GIT = '{wrapper}'; try {{ 1..{Issues} | Merge-IssueWorktree -NoTest -NoFetch | Out-Null }} finally {{ $env:WORKTREE_TOOLS_GIT = $null }}");
+        // Each line: milliseconds, the global options GitCli adds, then the command ("--version": the check, once per process).
+        var calls = File.ReadAllLines(log).Select(l => l.Split(' ')).Where(a => a[1] != "--version")
+            .Select(a => (Ms: int.Parse(a[0], System.Globalization.CultureInfo.InvariantCulture),
+                          Command: a.Skip(1).SkipWhile(x => x.StartsWith('-') || x.Contains('=', StringComparison.Ordinal)).First())).ToList();
+        Console.WriteLine($"| git processes in one {Issues}-issue train: {calls.Count} ({calls.Count / (double)Issues:F1} per issue), {calls.Sum(c => c.Ms)} ms summed (the issue worktrees' statuses run side by side) | " +
+                          string.Join(", ", calls.GroupBy(c => c.Command).OrderByDescending(g => g.Sum(c => c.Ms)).Select(g => $"{g.Key} {g.Count()} ({g.Sum(c => c.Ms)} ms)")) + " |");
     }
 
     private static void Batches(string root, int gateSeconds)

@@ -4,7 +4,7 @@ using static BenchKit;
 // Benchmarks WorktreeTools against the plain git commands the workflow document uses, side by side in one
 // run, on a generated repository. Reports medians and ratios; asserts nothing.
 //   dotnet run -c Release --project bench/WorktreeTools.Bench [-- --files 10000 --worktrees 20 --runs 7 [--list-only] [--untracked-cache]]
-//   dotnet run -c Release --project bench/WorktreeTools.Bench -- merge [--files 10000 --runs 7 --gate-seconds 2]
+//   dotnet run -c Release --project bench/WorktreeTools.Bench -- merge [--files 10000 --runs 7 --gate-seconds 2 --train-only]
 if (args is ["merge", ..]) return MergeBench.Run(args[1..]);
 var files = Arg(args, "--files", 10_000);
 var worktreeCount = Arg(args, "--worktrees", 20);
