@@ -50,12 +50,16 @@ public static partial class GitCli
         return v;
     }
 
+    /// <summary>Told of every git command before it starts (its folder and arguments): tests count what an operation runs.</summary>
+    internal static event Action<string, IReadOnlyList<string>>? Starting;
+
     /// <summary>Runs git in <paramref name="workDir"/>; a non-zero exit throws <c>GitCommandFailed</c> unless <paramref name="check"/> is false.</summary>
     public static GitResult Run(string workDir, IEnumerable<string> args, bool check = true, string? stdin = null,
         IReadOnlyDictionary<string, string?>? env = null)
     {
         EnsureVersion();
         var list = args.ToList();
+        Starting?.Invoke(workDir, list);
         var result = RunRaw(Executable, workDir, ["-c", "core.quotepath=false", "-c", "color.ui=false", .. list], stdin, env);
         if (check && !result.Success)
             throw new WorktreeToolsException("GitCommandFailed", ErrorKind.InvalidOperation,

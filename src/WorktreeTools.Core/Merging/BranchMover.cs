@@ -27,7 +27,8 @@ internal static class BranchMover
     }
 
     /// <summary>Moves <paramref name="branch"/> from <paramref name="from"/> to <paramref name="to"/>; throws <c>BaseMoved</c> if it no longer holds <paramref name="from"/>.</summary>
-    public static void Move(string repositoryRoot, string branch, string? worktree, string from, string to, string reason, string dirtyErrorId)
+    /// <param name="checkedSafe">The caller ran <see cref="EnsureSafe"/> for this very move a moment ago, with nothing slow in between (no push): it is not run twice.</param>
+    public static void Move(string repositoryRoot, string branch, string? worktree, string from, string to, string reason, string dirtyErrorId, bool checkedSafe = false)
     {
         if (from == to) return;
         if (worktree is null)
@@ -39,7 +40,7 @@ internal static class BranchMover
         var head = GitCli.Read(worktree, ["symbolic-ref", "-q", "HEAD"], check: false).Output.Trim();
         if (head != "refs/heads/" + branch || GitQueries.Head(worktree) != from)
             throw Moved(branch, from, $"{worktree} is no longer at {from[..10]} on '{branch}'");
-        EnsureSafe(repositoryRoot, branch, worktree, from, to, dirtyErrorId);
+        if (!checkedSafe) EnsureSafe(repositoryRoot, branch, worktree, from, to, dirtyErrorId);
         // The reflog records the reason either way ("<reason>: Fast-forward"); Get-IssueWorktree reads it to tell
         // a rebase-merged issue branch from one that never had work (BranchIntegration).
         var env = new Dictionary<string, string?> { ["GIT_REFLOG_ACTION"] = reason };
@@ -54,12 +55,16 @@ internal static class BranchMover
             $"Could not update {worktree} ('{branch}') to {to[..10]}: {move.Error.Trim()} Nothing was changed there.", worktree);
     }
 
-    /// <summary>Uncommitted tracked files the update changes, and files on disk (untracked or ignored) it would create.</summary>
+    /// <summary>
+    /// Uncommitted tracked files the update changes, and files on disk (untracked or ignored) it would create. The
+    /// status is limited to the changed paths: a merge of a few files into a checkout of 10,000 costs a few lstat calls.
+    /// </summary>
     private static List<string> FilesInTheWay(string repositoryRoot, string worktree, string from, string to)
     {
         var changes = GitQueries.Changes(repositoryRoot, from, to);
+        if (changes.Count == 0) return [];
         var changed = changes.Select(c => c.Path).ToHashSet(GitQueries.PathComparer);
-        var inTheWay = WorktreeStatus.Read(worktree).Paths.Where(changed.Contains).ToList();
+        var inTheWay = WorktreeStatus.Read(worktree, changed).Paths.Where(changed.Contains).ToList();
         inTheWay.AddRange(changes.Where(c => c.Status == 'A' && Path.Exists(Path.Combine(worktree, c.Path))).Select(c => c.Path));
         return inTheWay.Distinct(GitQueries.PathComparer).Order(StringComparer.Ordinal).ToList();
     }

@@ -19,11 +19,14 @@ internal static class MergeChecklist
         }
     }
 
-    /// <summary>Throws <c>IssueWorktreeDirty</c> if the issue worktree (an existing folder, or null for none) has uncommitted or untracked files.</summary>
-    public static void EnsureClean(string? worktree, string issue)
+    /// <summary>
+    /// Throws <c>IssueWorktreeDirty</c> if the issue worktree (an existing folder, or null for none) has uncommitted or
+    /// untracked files; <paramref name="status"/> is its status when it was just read (else it is read here).
+    /// </summary>
+    public static void EnsureClean(string? worktree, string issue, WorktreeStatus? status = null)
     {
         if (worktree is null) return;
-        var dirty = WorktreeStatus.Read(worktree).Paths;
+        var dirty = (status ?? WorktreeStatus.Read(worktree)).Paths;
         if (dirty.Count == 0) return;
         throw new WorktreeToolsException("IssueWorktreeDirty", ErrorKind.InvalidOperation,
             $"The worktree of issue {issue} ({worktree}) has {dirty.Count} uncommitted or untracked file(s): {Sample(dirty)}. " +

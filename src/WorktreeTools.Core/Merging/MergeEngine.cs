@@ -56,7 +56,8 @@ public sealed class MergeEngine
         }
         // The lock is taken when the first issue is really merged: a dry run writes nothing, not even the lock file.
         using var session = MergeSession.Open(root, options.LockTimeout, _host, lazy: true);
-        var context = TrainContext.Open(_config, _host, _trust, session, options, strategy, baseName);
+        using var graph = new GitGraph(root);
+        var context = TrainContext.Open(_config, _host, _trust, session, options, strategy, baseName, graph);
         using var queue = new MergeQueue(context, issues, onResult, onError, reasons);
         return queue.Run();
     }

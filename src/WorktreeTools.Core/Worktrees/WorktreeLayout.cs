@@ -35,16 +35,24 @@ public sealed partial record WorktreeLayout(string Issue, string Name, string Br
         return new WorktreeLayout(issue, name, branch, path, @base, database);
     }
 
-    /// <summary>A branch name of the safe alphabet that git accepts, or an error with <paramref name="errorId"/>.</summary>
+    /// <summary>
+    /// A branch name of the safe alphabet that git accepts, or an error with <paramref name="errorId"/>. Within the safe
+    /// alphabet (no <c>@{</c>) git's answer depends on the name alone, so a name it accepted is not asked about again.
+    /// </summary>
     private static string CheckBranch(RepositoryInfo repo, string branch, string what, string errorId)
     {
         if (BranchName().IsMatch(branch) && !branch.Contains("//") && !branch.Contains("/.") && !branch.Contains("/-") &&
-            GitCli.Read(repo.MainRoot, ["check-ref-format", "--branch", branch], check: false).Success)
+            (Accepted.ContainsKey(branch) || GitCli.Read(repo.MainRoot, ["check-ref-format", "--branch", branch], check: false).Success))
+        {
+            Accepted.TryAdd(branch, true);
             return branch;
+        }
         throw new WorktreeToolsException(errorId, ErrorKind.InvalidData,
             string.Format(System.Globalization.CultureInfo.InvariantCulture, what, branch) +
             ", which is not a branch name WorktreeTools uses: letters, digits and . _ / + @ - only, each part starting with a letter or digit, as git allows.", branch);
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Accepted = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The folder of the worktrees. From a repository's file it must be inside the repository, the folder that holds

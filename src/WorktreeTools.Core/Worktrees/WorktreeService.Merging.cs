@@ -13,11 +13,12 @@ public sealed partial class WorktreeService
     /// <summary>
     /// What the merge engine needs of an issue: its branch, its worktree (when it still has one) and its
     /// template values (ports, database). An issue whose worktree was removed is merged from its branch.
+    /// <paramref name="listed"/>: the worktrees of a whole train, listed once (<see cref="ListToMerge"/>); else they are listed here.
     /// </summary>
-    public IssueToMerge ToMerge(string issue, IReadOnlyList<string>? commits = null)
+    public IssueToMerge ToMerge(string issue, IReadOnlyList<string>? commits = null, IReadOnlyList<IssueWorktree>? listed = null)
     {
         var id = IssueId.Validate(issue);
-        var w = List([id], fileStatus: false).FirstOrDefault(x => x.Issue.Equals(id, StringComparison.OrdinalIgnoreCase));
+        var w = (listed ?? List([id], fileStatus: false)).FirstOrDefault(x => x.Issue.Equals(id, StringComparison.OrdinalIgnoreCase));
         var layout = w is null ? Layout(id) : WorktreeLayout.Of(w);
         if (w is null && !BranchExists(layout.Branch))
             throw new WorktreeToolsException("IssueWorktreeNotFound", ErrorKind.ObjectNotFound,
@@ -27,6 +28,21 @@ public sealed partial class WorktreeService
             Commits = commits ?? [],
             TemplateValues = layout.Tokens(Repo, w?.Ports ?? new Dictionary<string, int>()),
         };
+    }
+
+    /// <summary>
+    /// The worktrees of the valid ids among <paramref name="issues"/>, in one listing without file status, for
+    /// <see cref="ToMerge"/>: a train lists once, not once per issue (an invalid id is reported by ToMerge).
+    /// </summary>
+    public IReadOnlyList<IssueWorktree> ListToMerge(IEnumerable<string> issues)
+    {
+        var ids = new List<string>();
+        foreach (var issue in issues)
+        {
+            try { ids.Add(IssueId.Validate(issue)); }
+            catch (WorktreeToolsException) { }
+        }
+        return ids.Count == 0 ? [] : List(ids, fileStatus: false);
     }
 
     /// <summary>

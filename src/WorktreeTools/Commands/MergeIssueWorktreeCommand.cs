@@ -80,8 +80,9 @@ public sealed class MergeIssueWorktreeCommand : IssuesCmdlet
     {
         var engine = Engine.Worktrees(repository, Operation);
         var issues = new List<Core.Merging.IssueToMerge>();
+        var listed = engine.ListToMerge(issueIds);
         foreach (var issue in issueIds)
-            Try(() => issues.Add(engine.ToMerge(issue, Commit)), issue);
+            Try(() => issues.Add(engine.ToMerge(issue, Commit, listed)), issue);
         if (issues.Count == 0) return;
         var options = new Core.Merging.MergeOptions
         {

@@ -86,6 +86,18 @@ internal sealed partial class MigrationPolicy
     }
 
     /// <summary>
+    /// True when merging <paramref name="tip"/> into <paramref name="baseTip"/> adds no file a plan would look at (one
+    /// <c>git diff baseTip...tip</c>: from their merge base, not asked for first): then <see cref="Plan"/> has nothing to do
+    /// for that merge. False when they share no history (a plan decides then).
+    /// </summary>
+    public bool NothingToPlan(string dir, string baseTip, string tip)
+    {
+        if (!Enabled) return true;
+        var r = GitCli.Read(dir, ["diff", "--name-only", "-z", "--no-renames", "--diff-filter=A", baseTip + "..." + tip, "--"], check: false);
+        return r.Success && Candidates(GitQueries.SplitZ(r.Output).Select(p => new TreeFile(p, "100644", "")).ToList()).Count == 0;
+    }
+
+    /// <summary>
     /// At a stop of a merge, rebase or cherry-pick in <paramref name="worktree"/>: the plan for the commit being brought in,
     /// against what the worktree has. <paramref name="side"/> says which side is the base; <paramref name="squashed"/> is
     /// the commit a <c>merge --squash</c> brings in (it leaves no MERGE_HEAD).

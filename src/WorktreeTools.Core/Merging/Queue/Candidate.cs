@@ -53,22 +53,28 @@ internal sealed partial class Candidate
 
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    /// <summary>The checklist; throws its <see cref="WorktreeToolsException"/> before anything is asked or changed.</summary>
-    public static Candidate Check(TrainContext ctx, int index, IssueToMerge issue, string baseTip)
+    /// <summary>
+    /// The checklist; throws its <see cref="WorktreeToolsException"/> before anything is asked or changed.
+    /// <paramref name="status"/>: the status of the issue's worktree, read a moment ago (see <see cref="WorktreeOf"/>).
+    /// </summary>
+    public static Candidate Check(TrainContext ctx, int index, IssueToMerge issue, string baseTip, WorktreeStatus? status = null)
     {
         var root = ctx.Root;
         if (issue.Branch == ctx.BaseName)
             throw new WorktreeToolsException("SameBranch", ErrorKind.InvalidArgument, $"Issue {issue.Issue}'s branch is '{ctx.BaseName}' itself; nothing to merge.", issue.Branch);
-        var branchTip = GitQueries.BranchTip(root, issue.Branch, "BranchNotFound", "issue");
-        // A worktree deleted by hand is no worktree: the issue is merged from its branch.
-        var worktree = issue.WorktreePath is { } p && Directory.Exists(p) ? RepositoryInfo.Normalize(p) : TrainContext.CheckoutOf(ctx.Worktrees, issue.Branch);
+        var branchTip = ctx.BranchTip(issue.Branch, "BranchNotFound", "issue");
+        var worktree = WorktreeOf(ctx, issue);
         MergeChecklist.EnsureNoOperationInProgress(root, ctx.BaseCheckout, worktree);
-        MergeChecklist.EnsureClean(worktree, issue.Issue);
+        MergeChecklist.EnsureClean(worktree, issue.Issue, status);
         var picks = ctx.Strategy == MergeStrategy.CherryPick ? ResolvePicks(root, issue, branchTip) : [];
         MergeChecklist.EnsureNoConflictMarkers(root, issue.Issue, picks.Count > 0 ? picks : null, baseTip, branchTip);
         if (ctx.Strategy == MergeStrategy.Rebase && ctx.Options.Push) IssueBranchOnRemote.EnsureNotBehind(ctx, issue, branchTip, worktree);
         return new Candidate(ctx, index, issue, branchTip, worktree, picks);
     }
+
+    /// <summary>The issue's worktree; a worktree deleted by hand is no worktree (the issue is merged from its branch).</summary>
+    public static string? WorktreeOf(TrainContext ctx, IssueToMerge issue) =>
+        issue.WorktreePath is { } p && Directory.Exists(p) ? RepositoryInfo.Normalize(p) : TrainContext.CheckoutOf(ctx.Worktrees, issue.Branch);
 
     /// <summary>
     /// Builds the merge on <paramref name="onto"/>: afterwards exactly one of <see cref="Built"/> (with
@@ -141,7 +147,7 @@ internal sealed partial class Candidate
 
     /// <summary>True when the migration policy has nothing to do or say for this merge (then it can be built as a tree).</summary>
     private bool NoMigrationPolicy(MigrationPolicy migrations, string onto) =>
-        !migrations.Enabled || !migrations.Plan(_ctx.Root, onto, GitQueries.MergeBase(_ctx.Root, onto, BranchTip) ?? onto, BranchTip, _ctx.BaseName).Policies().Any();
+        migrations.NothingToPlan(_ctx.Root, onto, BranchTip) || !migrations.Plan(_ctx.Root, onto, GitQueries.MergeBase(_ctx.Root, onto, BranchTip) ?? onto, BranchTip, _ctx.BaseName).Policies().Any();
 
     /// <summary>A result of this issue (Duration and the issue's policies filled in).</summary>
     public MergeResult Result(MergeStatus status, string baseBefore, string baseAfter, string message) => new()

@@ -23,7 +23,8 @@ internal sealed class Landing(TrainContext ctx)
             ($"{backups[c]}/base", Before(prefix, c, from)), ($"{backups[c]}/branch", c.BranchTip), ($"{backups[c]}/result", c.Built!),
         }).ToList(), $"worktree-tools: before merging issue(s) {string.Join(", ", merges.Select(c => c.Issue.Issue))} into {ctx.BaseName}");
 
-        if (ctx.Options.Push && merges.Count > 0)
+        var pushed = ctx.Options.Push && merges.Count > 0;
+        if (pushed)
         {
             progress($"pushing {ctx.BaseName} to {ctx.Remote}");
             var push = RemotePush.Push(ctx.Root, ctx.Remote, PushUpdates(merges, to));
@@ -31,8 +32,9 @@ internal sealed class Landing(TrainContext ctx)
         }
 
         progress($"moving {ctx.BaseName}");
+        // Checked above; again only after a push (the network can take seconds, time enough to edit a file).
         BranchMover.Move(ctx.Root, ctx.BaseName, ctx.BaseCheckout, from, to,
-            $"worktree-tools: merge issue(s) {string.Join(", ", merges.Select(c => c.Issue.Issue))} ({ctx.Strategy})", "BaseCheckoutDirty");
+            $"worktree-tools: merge issue(s) {string.Join(", ", merges.Select(c => c.Issue.Issue))} ({ctx.Strategy})", "BaseCheckoutDirty", checkedSafe: !pushed);
         var notes = merges.ToDictionary(c => c, _ => new List<string>());
         if (ctx.Strategy == MergeStrategy.Rebase)
             foreach (var c in merges.Where(c => c.Built != c.BranchTip)) MoveIssueBranch(c, notes[c]);

@@ -76,6 +76,7 @@ internal sealed class MergeQueue : IDisposable
     {
         var slots = new List<Slot>();
         var merges = 0;
+        var statuses = _stoppedBy is null ? ReadStatuses(_waiting.Where(w => w.Checked is null).Take(_ctx.BatchSize).ToList()) : [];
         while (_waiting.Count > 0 && merges < _ctx.BatchSize)
         {
             var w = _waiting.First!.Value;
@@ -86,7 +87,7 @@ internal sealed class MergeQueue : IDisposable
                 continue;
             }
             Progress($"issue {w.Issue.Issue} ({w.Index + 1}/{_results.Count}): checking");
-            var c = Guarded(w, () => w.Checked ?? Candidate.Check(_ctx, w.Index, w.Issue, _base?.Local ?? LocalTip()));
+            var c = Guarded(w, () => w.Checked ?? Candidate.Check(_ctx, w.Index, w.Issue, _base?.Local ?? LocalTip(), statuses.GetValueOrDefault(w.Index)));
             if (c is null) continue;
             if (w.Checked is null && !_ctx.Host.ShouldProcess($"{w.Issue.Branch} -> {_ctx.BaseName}", $"Merge issue {w.Issue.Issue} ({_ctx.Strategy})"))
             {
@@ -112,6 +113,24 @@ internal sealed class MergeQueue : IDisposable
             else if (!_ctx.Options.ContinueOnError) break;
         }
         return slots;
+    }
+
+    /// <summary>
+    /// The status of the worktrees of the issues about to be checked, read side by side (git status of a large checkout is
+    /// most of a clean merge's checklist, and git runs several at once faster than one after another). Nothing of the
+    /// batch is changed before they are checked; an issue whose status could not be read here is read again by its check.
+    /// </summary>
+    private Dictionary<int, WorktreeStatus> ReadStatuses(List<Waiting> next)
+    {
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<int, WorktreeStatus>();
+        if (next.Count < 2) return [];
+        var worktrees = next.Select(w => (w.Index, Path: Candidate.WorktreeOf(_ctx, w.Issue))).Where(w => w.Path is not null).ToList();
+        Parallel.ForEach(worktrees, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount * 2), CancellationToken = _ctx.Host.Cancellation }, w =>
+        {
+            try { found[w.Index] = WorktreeStatus.Read(w.Path!); }
+            catch (WorktreeToolsException) { }
+        });
+        return found.ToDictionary();
     }
 
     /// <summary>Gates and lands the batch's merges; returns how many of them (a prefix) landed.</summary>
@@ -257,7 +276,7 @@ internal sealed class MergeQueue : IDisposable
 
     public void Dispose() => _dryRun.Dispose();
 
-    private string LocalTip() => GitQueries.BranchTip(_ctx.Root, _ctx.BaseName, "BaseNotFound", "base");
+    private string LocalTip() => _ctx.BranchTip(_ctx.BaseName, "BaseNotFound", "base");
 
     private MergeResult Skipped(IssueToMerge issue, string message)
     {

@@ -28,6 +28,8 @@ internal sealed class TrainContext
     /// <summary><c>hooks.afterMerge</c> (<c>merge.afterMerge</c>): run in the base's checkout after each landing.</summary>
     public required IReadOnlyList<MergeCommand> AfterMerge { get; init; }
     public required GitHooks Hooks { get; init; }
+    /// <summary>In-process reads of branch tips (a git process each cost more than the rest of a clean merge's checklist).</summary>
+    public required GitGraph Graph { get; init; }
     /// <summary>Names this train's gate runs and logs (<c>&lt;TrainId&gt;#&lt;n&gt;</c>).</summary>
     public required string TrainId { get; init; }
 
@@ -38,7 +40,7 @@ internal sealed class TrainContext
     public int BatchSize => Options.BatchSize ?? MergeOptions.DefaultBatchSize;
 
     public static TrainContext Open(WorktreeConfig config, IOperationHost host, TrustStore trust, MergeSession session, MergeOptions options,
-        MergeStrategy strategy, string baseName)
+        MergeStrategy strategy, string baseName, GitGraph graph)
     {
         var root = session.Root;
         var remote = options.Remote ?? config.Worktrees.Remote;
@@ -63,6 +65,7 @@ internal sealed class TrainContext
             BeforeMerge = beforeMerge,
             AfterMerge = afterMerge,
             Hooks = GitHooks.Read(root),
+            Graph = graph,
             TrainId = DateTime.Now.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture),
         };
     }
@@ -70,6 +73,11 @@ internal sealed class TrainContext
     /// <summary>The folder where <paramref name="branch"/> is checked out (a folder that still exists), or null.</summary>
     public static string? CheckoutOf(IEnumerable<GitWorktree> worktrees, string branch) =>
         worktrees.FirstOrDefault(w => !w.Bare && w.Branch == branch && w.Exists)?.Path;
+
+    /// <summary>Where <paramref name="branch"/> points now; <paramref name="errorId"/> when there is no such branch.</summary>
+    public string BranchTip(string branch, string errorId, string what) =>
+        Graph.Resolve("refs/heads/" + branch)
+        ?? throw new WorktreeToolsException(errorId, ErrorKind.ObjectNotFound, $"The {what} branch '{branch}' does not exist.", branch);
 
     public string LogPath(string kind, int run) =>
         Path.Combine(ToolPaths.RepositoryStateDirectory(Root), "logs", $"{kind}-{TrainId}-{run}.log");
