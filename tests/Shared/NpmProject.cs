@@ -43,9 +43,12 @@ public static class NpmProject
             string.Concat(required.Select(d => $"if (require('{d}')() !== '{d}') process.exit(2);\n")) + "console.log('all tests passed');\n");
 
     /// <summary>Runs npm in <paramref name="dir"/>; returns its exit code, output and errors.</summary>
-    public static (int ExitCode, string Output) TryNpm(string dir, params string[] args)
+    public static (int ExitCode, string Output) TryNpm(string dir, params string[] args) => TryRun("npm", dir, args);
+
+    /// <summary>Runs <paramref name="program"/> in <paramref name="dir"/>; returns its exit code, output and errors.</summary>
+    public static (int ExitCode, string Output) TryRun(string program, string dir, params string[] args)
     {
-        var psi = new ProcessStartInfo("npm") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(program) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
@@ -66,10 +69,17 @@ public static class NpmProject
     /// </summary>
     public static (int ExitCode, string Output) TestFreshClone(string repository, string commit)
     {
+        var clone = FreshClone(repository, commit);
+        var install = TryNpm(clone, "install");
+        return install.ExitCode != 0 ? install : TryNpm(clone, "test");
+    }
+
+    /// <summary>A new clone of <paramref name="repository"/> with <paramref name="commit"/> checked out (detached); returns its folder.</summary>
+    public static string FreshClone(string repository, string commit)
+    {
         var clone = Path.Combine(Path.GetDirectoryName(repository)!, "clone-" + commit[..10]);
         TestRepo.Run(Path.GetDirectoryName(repository)!, "clone", "-q", "--no-checkout", repository, clone);
         TestRepo.Run(clone, "checkout", "-q", "--detach", commit);
-        var install = TryNpm(clone, "install");
-        return install.ExitCode != 0 ? install : TryNpm(clone, "test");
+        return clone;
     }
 }

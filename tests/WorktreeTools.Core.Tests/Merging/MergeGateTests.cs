@@ -32,7 +32,7 @@ public sealed class MergeGateTests
     }
 
     /// <summary>Every commit main was moved to (its reflog), newest first, down to <paramref name="start"/>.</summary>
-    private static List<string> BaseTips(MergeRepo repo, string start) =>
+    internal static List<string> BaseTips(MergeRepo repo, string start) =>
         repo.Git("reflog", "--format=%H", "refs/heads/main").Split('\n').TakeWhile(c => c != start).Distinct().ToList();
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using WorktreeTools.Configuration;
 using WorktreeTools.Core.Config;
 using WorktreeTools.Core.Git;
@@ -14,7 +15,9 @@ internal sealed record DependencyOutcome(bool Ok, bool Installed, int? ExitCode,
 /// The dependencies installed in the staging worktree, and what decided them. Before each gate run the staging
 /// worktree holds exactly the tested commit: every untracked and ignored file goes, except installed JavaScript
 /// dependencies (<c>node_modules</c>, Yarn's Plug'n'Play files) and only while their fingerprint still fits — the
-/// install command and the content of every package manifest, lockfile and package manager setting in the commit.
+/// install command and the content of every package manifest, lockfile and package manager setting in the commit, and
+/// of every local package a package.json names with <c>file:</c> (pnpm copies or hard-links their files into
+/// node_modules, so a change to them alone changes what is installed).
 /// When it does not fit (or nothing is installed yet) they are removed and the install command (<c>setup.install</c>,
 /// or the detected package manager's) runs, into its own log. The package manager's own store or cache, outside the
 /// worktree, is reused as it always is.
@@ -84,10 +87,44 @@ internal sealed class StagingDependencies(TrainContext ctx)
 
     private static string Fingerprint(string folder, MergeCommand command)
     {
-        var pathspecs = Manifests.Select(m => ":(glob)**/" + m).ToArray();
-        var listing = GitCli.Read(folder, ["ls-files", "-s", "-z", "--", .. pathspecs]).Output;
-        var text = command.Text + "\n" + string.Join("\n", GitQueries.SplitZ(listing).Order(StringComparer.Ordinal));
+        var manifests = Listing(folder, Manifests.Select(m => ":(glob)**/" + m));
+        var local = LocalPackages(folder, manifests).Select(p => ":(literal)" + p).ToList();
+        var text = command.Text + "\n" + string.Join("\n", manifests.Concat(local.Count == 0 ? [] : Listing(folder, local)).Order(StringComparer.Ordinal));
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+    }
+
+    /// <summary>The index entries (<c>mode object stage\tpath</c>) of the files matching <paramref name="pathspecs"/>.</summary>
+    private static List<string> Listing(string folder, IEnumerable<string> pathspecs) =>
+        GitQueries.SplitZ(GitCli.Read(folder, ["ls-files", "-s", "-z", "--", .. pathspecs]).Output).ToList();
+
+    /// <summary>The repository paths (folders or tarballs) that the package.json files among <paramref name="entries"/> depend on with <c>file:</c>.</summary>
+    private static List<string> LocalPackages(string folder, IEnumerable<string> entries)
+    {
+        var paths = new List<string>();
+        foreach (var manifest in entries.Select(e => e[(e.IndexOf('\t') + 1)..]).Where(p => Path.GetFileName(p) == "package.json"))
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, manifest)));
+                if (doc.RootElement.ValueKind != JsonValueKind.Object) continue;
+                foreach (var section in new[] { "dependencies", "devDependencies", "optionalDependencies" })
+                {
+                    if (!doc.RootElement.TryGetProperty(section, out var deps) || deps.ValueKind != JsonValueKind.Object) continue;
+                    foreach (var dep in deps.EnumerateObject())
+                    {
+                        if (dep.Value.ValueKind != JsonValueKind.String || dep.Value.GetString() is not { } spec || !spec.StartsWith("file:", StringComparison.Ordinal)) continue;
+                        var target = Path.GetRelativePath(folder, Path.GetFullPath(Path.Combine(folder, Path.GetDirectoryName(manifest)!, spec["file:".Length..])));
+                        if (target != ".." && !target.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) && !Path.IsPathRooted(target))
+                            paths.Add(target.Replace(Path.DirectorySeparatorChar, '/'));
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Not JSON: the install will say so; its text is in the fingerprint already.
+            }
+        }
+        return paths;
     }
 
     private static void RemoveInstalled(StagingWorktree staging) =>
