@@ -185,12 +185,7 @@ internal sealed class MergeQueue : IDisposable
         }
         catch (WorktreeToolsException ex) when (_onError is not null)
         {
-            foreach (var c in tested)
-            {
-                _onError(c.Issue, ex);
-                _results.Drop(c.Index);
-            }
-            Stop(tested[0].Issue);
+            Failed([.. tested.Select(c => (c.Index, c.Issue))], ex);
             return null;
         }
     }
@@ -208,12 +203,7 @@ internal sealed class MergeQueue : IDisposable
         }
         catch (WorktreeToolsException ex) when (_onError is not null)
         {
-            foreach (var c in prefix)
-            {
-                _onError(c.Issue, ex);
-                _results.Drop(c.Index);
-            }
-            Stop(prefix[0].Issue);
+            Failed([.. prefix.Select(c => (c.Index, c.Issue))], ex);
             return false;
         }
         foreach (var (c, r) in prefix.Zip(results)) _results.Set(c.Index, r);
@@ -256,11 +246,20 @@ internal sealed class MergeQueue : IDisposable
         }
         catch (WorktreeToolsException ex) when (_onError is not null)
         {
-            _onError(w.Issue, ex);
-            _results.Drop(w.Index);
-            Stop(w.Issue);
+            Failed([(w.Index, w.Issue)], ex);
             return null;
         }
+    }
+
+    /// <summary>Reports an error for each issue (which then gets no result) and stops the train at the first.</summary>
+    private void Failed(IReadOnlyList<(int Index, IssueToMerge Issue)> issues, WorktreeToolsException ex)
+    {
+        foreach (var (index, issue) in issues)
+        {
+            _onError!(issue, ex);
+            _results.Drop(index);
+        }
+        Stop(issues[0].Issue);
     }
 
     private void Stop(IssueToMerge issue)
