@@ -57,20 +57,8 @@ internal sealed class Landing(TrainContext ctx)
     }
 
     /// <summary>Where the base was before <paramref name="c"/>'s merge: the merge before it in the prefix, or the local base.</summary>
-    private static string Before(IReadOnlyList<Candidate> prefix, Candidate c, string from)
-    {
-        var i = IndexOf(prefix, c);
-        for (var j = i - 1; j >= 0; j--)
-            if (!prefix[j].NothingNew) return prefix[j].Built!;
-        return from;
-    }
-
-    private static int IndexOf(IReadOnlyList<Candidate> list, Candidate c)
-    {
-        for (var i = 0; i < list.Count; i++)
-            if (ReferenceEquals(list[i], c)) return i;
-        return -1;
-    }
+    private static string Before(IReadOnlyList<Candidate> prefix, Candidate c, string from) =>
+        prefix.TakeWhile(o => o != c).LastOrDefault(o => !o.NothingNew)?.Built ?? from;
 
     private string MergedMessage(Candidate c, IReadOnlyList<Candidate> batch, GateRun? run, int caughtUp, bool first, List<string> notes)
     {
