@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using WorktreeTools.Completion;
 
 namespace WorktreeTools.Commands;
 
@@ -9,22 +8,12 @@ namespace WorktreeTools.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "IssueArtifact")]
 [OutputType(typeof(FileInfo))]
-public sealed class GetIssueArtifactCommand : RepositoryCmdlet
+public sealed class GetIssueArtifactCommand : IssueFilterCmdlet
 {
-    /// <summary>Issue ids whose artifacts to list; wildcards allowed. Default: all.</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Number", "Id")]
-    [SupportsWildcards]
-    [IssueId]
-    [ArgumentCompleter(typeof(IssueCompleter))]
-    public string[]? Issue { get; set; }
-
     /// <summary>The artifact's name without the issue prefix (build-output.json); wildcards allowed.</summary>
     [Parameter(Position = 1)]
     [SupportsWildcards]
     public string? Name { get; set; }
-
-    protected override void ProcessRecord() => Gather(Issue);
 
     protected override void EndProcessing()
     {

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using WorktreeTools.Completion;
 using WorktreeTools.Worktrees;
 
 namespace WorktreeTools.Commands;
@@ -7,21 +6,11 @@ namespace WorktreeTools.Commands;
 /// <summary>Lists issue worktrees with live status: ahead/behind, dirty, merged, locked, missing, ports.</summary>
 [Cmdlet(VerbsCommon.Get, "IssueWorktree")]
 [OutputType(typeof(IssueWorktree))]
-public sealed class GetIssueWorktreeCommand : RepositoryCmdlet
+public sealed class GetIssueWorktreeCommand : IssueFilterCmdlet
 {
-    /// <summary>Issue ids to show; wildcards allowed. Default: all.</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Number", "Id")]
-    [SupportsWildcards]
-    [IssueId]
-    [ArgumentCompleter(typeof(IssueCompleter))]
-    public string[]? Issue { get; set; }
-
     /// <summary>Also show worktrees of the repository that WorktreeTools did not create.</summary>
     [Parameter]
     public SwitchParameter All { get; set; }
-
-    protected override void ProcessRecord() => Gather(Issue);
 
     protected override void EndProcessing()
     {
