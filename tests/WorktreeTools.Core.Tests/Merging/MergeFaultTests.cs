@@ -32,6 +32,19 @@ public sealed class MergeFaultTests
         Assert.Equal(tip, repo.Tip());
         Assert.Equal(before, MergeRepo.Snapshot(repo.Root));
         Assert.True(repo.StagingIsClean());
+
+        // The verdict against plain git: the same operation done by hand in the base's checkout is refused by the same hook.
+        var byHand = Assert.Throws<InvalidOperationException>(() =>
+        {
+            if (strategy == MergeStrategy.Merge) repo.Git("merge", "--no-ff", "--no-edit", issue.Branch);
+            else
+            {
+                repo.Git("merge", "--squash", issue.Branch);
+                repo.Git("commit", "-m", "squash by hand");
+            }
+        });
+        Assert.Contains("no merges on Fridays", byHand.Message);
+        Assert.Equal(tip, repo.Tip());
     }
 
     [Fact]
