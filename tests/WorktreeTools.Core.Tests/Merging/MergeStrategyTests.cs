@@ -6,6 +6,50 @@ namespace WorktreeTools.Core.Tests.Merging;
 /// <summary>The four strategies on the workflow document's three-issue example, history shape checked.</summary>
 public sealed class MergeStrategyTests
 {
+    [Theory]
+    [InlineData(MergeStrategy.Merge)]
+    [InlineData(MergeStrategy.Squash)]
+    public void Each_Merged_base_tip_has_the_tree_plain_git_merge_makes_of_the_same_branches(MergeStrategy strategy)
+    {
+        using var repo = new MergeRepo();
+        var start = repo.Tip();
+        // Two issues editing the same file (a three-way merge of its content), and one adding a file.
+        var issues = new[]
+        {
+            repo.Issue("101", ("src/a.txt", "a1 by 101\na2\na3\n")),
+            repo.Issue("102", ("src/a.txt", "a1\na2\na3 by 102\n"), ("src/new-102.txt", "new\n")),
+            repo.Issue("103", ("src/a.txt", "a1\na2 by 103\na3\n")),
+        };
+
+        var results = repo.Engine().Train(repo.Options(strategy) with { ContinueOnError = true }, issues);
+
+        // The same merges done by hand with git merge, one after another, in a checkout of their own.
+        var byHand = Path.Combine(repo.Repo.Parent, "by-hand");
+        repo.Git("worktree", "add", "-q", "--detach", byHand, start);
+        string[] expected = new string[issues.Length];
+        for (var i = 0; i < issues.Length; i++)
+        {
+            try
+            {
+                if (strategy == MergeStrategy.Merge) Testing.TestRepo.Run(byHand, "merge", "--no-ff", "--no-edit", issues[i].Branch);
+                else
+                {
+                    Testing.TestRepo.Run(byHand, "merge", "--squash", issues[i].Branch);
+                    Testing.TestRepo.Run(byHand, "commit", "-q", "-m", "squash " + issues[i].Issue);
+                }
+                expected[i] = MergeStatus.Merged + " " + Testing.TestRepo.Run(byHand, "rev-parse", "HEAD^{tree}");
+            }
+            catch (InvalidOperationException)
+            {
+                Testing.TestRepo.Run(byHand, "reset", "-q", "--hard", "HEAD");
+                expected[i] = MergeStatus.Conflicted.ToString();
+            }
+        }
+        Assert.Equal(expected, results.Select(r => r.Status == MergeStatus.Merged ? r.Status + " " + repo.Git("rev-parse", r.BaseAfter + "^{tree}") : r.Status.ToString()));
+        Assert.Contains(MergeStatus.Conflicted.ToString(), expected);   // 103's line sits between the other two: git refuses it
+        Assert.Equal(2, expected.Count(e => e.StartsWith("Merged", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Merge_three_issues_makes_one_no_ff_merge_commit_each()
     {
