@@ -23,3 +23,22 @@ Describe 'Piping <Producer> into <Consumer>' -ForEach $pairs -Skip:$noNode {
         Test-PipelinePair $outcome $repository | Should -BeNullOrEmpty
     }
 }
+
+# Not a producer of PipelinePairs.ps1: on its healthy fixture Repair-IssueWorktree has nothing to report about issue 2.
+Describe 'Piping a RepairAction' {
+    It 'binds the repaired issue of its repository: Repair-IssueWorktree -NewPorts | Get-IssueWorktree from another folder' {
+        $repo = New-SandboxRepository -Files @{ '.worktree-tools.yml' = "ports: { web: $(Get-SandboxPortRange) }`n" }
+        $before = New-IssueWorktree 3 -Repository $repo -NoInstall -ErrorAction Stop
+        $squatter = [System.Net.Sockets.TcpListener]::new([ipaddress]::Loopback, $before.Ports['web'])
+        $squatter.Start()
+        Push-Location -LiteralPath $outside
+        try {
+            $after = @(Repair-IssueWorktree -Repository $repo -NewPorts -Confirm:$false |
+                Where-Object Action -EQ 'RenewedPorts' | Get-IssueWorktree -ErrorAction Stop)
+        }
+        finally { Pop-Location; $squatter.Stop() }
+        $after.Issue | Should -Be '3'
+        $after.RepositoryRoot | Should -Be (Resolve-Path -LiteralPath $repo).Path
+        $after.Ports['web'] | Should -Not -Be $before.Ports['web']
+    }
+}

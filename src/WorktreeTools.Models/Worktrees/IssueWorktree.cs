@@ -106,4 +106,7 @@ public sealed record IssueWorktree
 }
 
 /// <summary>One thing Repair-IssueWorktree fixed.</summary>
-public sealed record RepairAction(string Issue, string Action, string Detail);
+public sealed record RepairAction(string Issue, string Action, string Detail)
+{
+    public string RepositoryRoot { get; init; } = "";
+}

@@ -18,6 +18,10 @@ public sealed class RepairIssueWorktreeCommand : IssueFilterCmdlet
     protected override void EndProcessing()
     {
         foreach (var (repository, issues) in Gathered)
-            TryOrStop(() => WriteObject(Engine.Worktrees(repository, Operation).Repair(issues, NewPorts), enumerateCollection: true));
+            TryOrStop(() =>
+            {
+                var service = Engine.Worktrees(repository, Operation);
+                WriteObject(service.Repair(issues, NewPorts).Select(a => a with { RepositoryRoot = service.Repo.MainRoot }), enumerateCollection: true);
+            });
     }
 }
