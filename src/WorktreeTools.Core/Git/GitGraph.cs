@@ -93,10 +93,6 @@ public sealed class GitGraph : IDisposable
     public string? MergeBase(string a, string b) =>
         Lookup(a) is { } x && Lookup(b) is { } y ? _repo.ObjectDatabase.FindMergeBase(x, y)?.Sha : null;
 
-    /// <summary>The mode (octal, as git prints it) and object id of <paramref name="path"/> in a commit's tree, or null.</summary>
-    public (string Mode, string Id)? Entry(string commit, string path) =>
-        Lookup(commit)?[path] is { } e ? (Convert.ToString((int)e.Mode, 8).PadLeft(6, '0'), e.Target.Sha) : null;
-
     /// <summary>The raw contents of a blob.</summary>
     public byte[] Blob(string id)
     {
