@@ -133,6 +133,14 @@ public static partial class EnvFile
         return sb.ToString();
     }
 
+    /// <summary>Writes an env file whole (temporary file, then rename): a crash leaves the old file or the new one, never half of one.</summary>
+    public static void Write(string path, string text)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        File.WriteAllText(path + ".tmp", text);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
     /// <summary>The replacement rules of a configuration, with their tokens expanded (patterns run in linear time).</summary>
     public static IEnumerable<(Regex, string)> Replacements(EnvSettings env, IReadOnlyDictionary<string, string> tokens) =>
         env.Replace.Select(r => (ConfigRegex.Create(r.Pattern), Template.Expand(r.With, tokens)));

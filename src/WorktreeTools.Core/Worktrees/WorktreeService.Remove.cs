@@ -185,8 +185,8 @@ public sealed partial class WorktreeService
     private bool Regenerable(IssueWorktree w, string relative, string full)
     {
         if (IgnoredFiles.SameContent(full, System.IO.Path.Combine(Repo.MainRoot, relative))) return true;
-        if (w.EnvFile is { } env && LeaseRegistry.SamePath(env, full))
-            return EnvText(WorktreeLayout.Of(w), w.Ports) == File.ReadAllText(full);
+        if (w.EnvFile is { } env && LeaseRegistry.SamePath(env, full) && WorktreeLayout.Of(w) is var layout)
+            return EnvText(layout, w.Ports, EnvTracked(layout)) == File.ReadAllText(full);
         return w.Database is { } db && LeaseRegistry.SamePath(db, full) && Config.Database.Seed is { } seed &&
                IgnoredFiles.SameContent(full, System.IO.Path.Combine(Repo.MainRoot, seed));
     }

@@ -199,7 +199,7 @@ public sealed partial class WorktreeService
     {
         if (!FinishCheckout(issue, wt, actions)) return;
         var layout = Layout(issue);
-        var envFile = EnvTarget(layout);
+        var envFile = EnvTarget(layout).Path;
         var env = File.Exists(envFile) ? EnvFile.Parse(File.ReadAllText(envFile)) : new Dictionary<string, string>();
         var preferred = new Dictionary<string, int>();
         foreach (var (key, template) in Config.Env.Set)
@@ -252,8 +252,7 @@ public sealed partial class WorktreeService
         {
             var tokens = WorktreeLayout.Of(Get(r.Issue, fileStatus: false)).Tokens(Repo, ports);
             var set = Config.Env.Set.ToDictionary(kv => kv.Key, kv => Template.Expand(kv.Value, tokens));
-            File.WriteAllText(envFile + ".tmp", EnvFile.Rewrite(File.ReadAllText(envFile), set, []));
-            File.Move(envFile + ".tmp", envFile, overwrite: true);
+            EnvFile.Write(envFile, EnvFile.Rewrite(File.ReadAllText(envFile), set, []));
             updated = $"; {envFile} updated";
         }
         return new RepairAction(r.Issue, "RenewedPorts",

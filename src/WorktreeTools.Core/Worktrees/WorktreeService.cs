@@ -231,19 +231,16 @@ public sealed partial class WorktreeService
         if (included.NotFound.Count > 0)
             _host.Warning($"Not found in {Repo.MainRoot}, so not copied into issue {layout.Issue}: {string.Join("; ", included.NotFound)}.");
 
-        var target = EnvTarget(layout);
+        var (target, tracked) = EnvTarget(layout);
         if (record.EnvFile is null || !LeaseRegistry.SamePath(record.EnvFile, target))
         {
             _registry.Change(Repo.MainRoot, layout.Issue, r => r.EnvFile = target);
             record.EnvFile = target;
         }
-        if (!File.Exists(target) && EnvText(layout, record.Ports) is { } rewritten)
+        if (!File.Exists(target) && EnvText(layout, record.Ports, tracked) is { } rewritten)
         {
-            // Written once, whole (temp file + rename): a crash leaves no half-rewritten env file.
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(target)!);
-            File.WriteAllText(target + ".tmp", rewritten);
-            File.Move(target + ".tmp", target, overwrite: true);
-            if (EnvTracked(layout)) KeepUntracked(layout, target);
+            EnvFile.Write(target, rewritten);
+            if (tracked) KeepUntracked(layout, target);
         }
 
         if (layout.DatabaseFullPath is { } db)
@@ -267,22 +264,26 @@ public sealed partial class WorktreeService
     private bool EnvTracked(WorktreeLayout layout) =>
         Directory.Exists(layout.Path) && GitCli.Read(layout.Path, ["ls-files", "--error-unmatch", "--", Config.Env.File], check: false).Success;
 
-    /// <summary>The file that holds the issue's values: env.file, or env.override when git tracks env.file.</summary>
-    private string EnvTarget(WorktreeLayout layout) => EnvTracked(layout)
-        ? InWorktree(layout, Config.Env.Override, "env.override", Config.SourceOf("env.override") == ConfigSource.User)
-        : InWorktree(layout, Config.Env.File, "env.file", Config.SourceOf("env.file") == ConfigSource.User);
+    /// <summary>The file that holds the issue's values: env.file, or env.override when git tracks env.file (<c>Tracked</c>).</summary>
+    private (string Path, bool Tracked) EnvTarget(WorktreeLayout layout)
+    {
+        var tracked = EnvTracked(layout);
+        return (tracked
+            ? InWorktree(layout, Config.Env.Override, "env.override", Config.SourceOf("env.override") == ConfigSource.User)
+            : InWorktree(layout, Config.Env.File, "env.file", Config.SourceOf("env.file") == ConfigSource.User), tracked);
+    }
 
     /// <summary>
     /// The text of <see cref="EnvTarget"/> as setup writes it, or null when there is none to write: the main checkout's
-    /// env file (or env.example) copied and rewritten; when git tracks env.file, only the values the rewrite changes,
-    /// on top of the main checkout's env.override when setup.copy names it.
+    /// env file (or env.example) copied and rewritten; when git tracks env.file (<paramref name="tracked"/>), only the
+    /// values the rewrite changes, on top of the main checkout's env.override when setup.copy names it.
     /// </summary>
-    private string? EnvText(WorktreeLayout layout, IReadOnlyDictionary<string, int> ports)
+    private string? EnvText(WorktreeLayout layout, IReadOnlyDictionary<string, int> ports, bool tracked)
     {
         var tokens = layout.Tokens(Repo, ports);
         var set = Config.Env.Set.ToDictionary(kv => kv.Key, kv => Template.Expand(kv.Value, tokens));
         var replace = EnvFile.Replacements(Config.Env, tokens).ToList();
-        if (EnvTracked(layout))
+        if (tracked)
         {
             var committed = File.ReadAllText(InWorktree(layout, Config.Env.File, "env.file", Config.SourceOf("env.file") == ConfigSource.User));
             var before = EnvFile.Parse(committed);

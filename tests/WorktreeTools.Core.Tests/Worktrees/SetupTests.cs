@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using WorktreeTools.Core.Config;
+using WorktreeTools.Core.Git;
 using WorktreeTools.Core.Worktrees;
 using WorktreeTools.Testing;
 using WorktreeTools.Worktrees;
@@ -162,7 +163,17 @@ public sealed class SetupTests
         f.Repo.Write(".env", "PORT=3000\nDATABASE_URL=file:./data/agent.db\nNAME=app\n");
         f.Repo.Commit("a tracked .env");
 
-        var w = f.Service.Create("9", noInstall: true)!;
+        // git is asked once whether it tracks the env file (it was asked three times, one git process each).
+        var asked = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Record(string dir, IReadOnlyList<string> args)
+        {
+            if (dir.StartsWith(f.Repo.Parent, StringComparison.Ordinal) && args.Contains("ls-files") && args.Contains("--error-unmatch")) asked.Enqueue(dir);
+        }
+        IssueWorktree w;
+        GitCli.Starting += Record;
+        try { w = f.Service.Create("9", noInstall: true)!; }
+        finally { GitCli.Starting -= Record; }
+        Assert.Single(asked);
         Assert.Equal("PORT=3000\nDATABASE_URL=file:./data/agent.db\nNAME=app\n", File.ReadAllText(Path.Combine(w.Path, ".env")));
         Assert.Equal(Path.Combine(w.Path, ".env.local"), w.EnvFile);
         Assert.Equal($"PORT={w.Ports["web"]}\nDATABASE_URL=file:./data/agent-9.db\n", File.ReadAllText(w.EnvFile!));
