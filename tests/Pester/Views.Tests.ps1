@@ -131,9 +131,10 @@ Describe 'The Full view of <TypeName>' -ForEach $fullCases {
 }
 
 Describe 'What the status table shows' {
-    It 'shows the dev server''s URL with its port, whole, at 80 columns' {
-        $text = $samples['WorktreeTools.Worktrees.IssueWorktree'] | Out-String -Width 80
+    It 'shows the dev server''s URL with its port, whole, at <_> columns' -ForEach 80, 120 {
+        $text = $samples['WorktreeTools.Worktrees.IssueWorktree'] | Out-String -Width $_
         $port = $server.Ports['web']
+        $text | Should -Match "\shttp://localhost:$port/\s" -Because "the URL must be whole, its port in view:`n$text"
         $text | Should -Match "(?m)^101\s+Ready\s+\+1 -\d+\s+clean\s+no\s+http://localhost:$port/"
         $text | Should -Match "(?m)^10\s+waiting \(asks\)"
         $text | Should -Match "(?m)^2\s+Ready\s+\+0 -2\s+\?1\s+empty"
