@@ -50,7 +50,8 @@ public sealed partial class WorktreeService
         foreach (var r in _registry.ForRepository(Repo.MainRoot).Where(r => Selected(r.Issue)))
             Isolated(actions, r.Issue, () => RepairRecord(r, git, actions));
         git = GitWorktree.List(Repo.MainRoot); // as the repairs left it
-        foreach (var wt in git.Skip(1).Where(w => !_registry.ForRepository(Repo.MainRoot).Any(r => LeaseRegistry.SamePath(r.Path, w.Path))))
+        var recorded = _registry.ForRepository(Repo.MainRoot);
+        foreach (var wt in git.Skip(1).Where(w => !recorded.Any(r => LeaseRegistry.SamePath(r.Path, w.Path))).ToList())
             if (IssueAt(wt) is { } issue && Selected(issue))
                 Isolated(actions, issue, () => Adopt(issue, wt, actions));
         foreach (var issue in DevServers.Get(Repo.MainRoot).Select(d => d.Issue).Concat(AgentRuns.Get(Repo.MainRoot).Select(a => a.Issue)).Distinct().Where(Selected).ToList())
