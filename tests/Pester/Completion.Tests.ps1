@@ -1,6 +1,6 @@
 #Requires -Version 7.4
 # Pester 5. Tab completion on the module's parameters never throws. Every parameter named Issue, on any
-# exported cmdlet, is covered as soon as it exists. Branches (-Base, -Into, -From), an issue's commits (-Commit)
+# exported cmdlet, is covered as soon as it exists. Issue ids, branches (-Base, -Into, -From), an issue's commits (-Commit)
 # and agent runs (-Id, -RunId) complete from a real repository.
 
 BeforeDiscovery {
@@ -40,6 +40,7 @@ Describe 'Completion from a repository' {
         git -C $repo fetch -q origin
         Set-Location $repo
         $worktree = New-IssueWorktree 1 -NoInstall
+        $null = '10', '2' | New-IssueWorktree -NoInstall
         foreach ($n in 1, 2) {
             Set-SandboxFile $worktree.Path "file$n.txt" "$n"
             git -C $worktree.Path add -A
@@ -51,6 +52,11 @@ Describe 'Completion from a repository' {
     }
 
     AfterAll { Remove-Sandbox }
+
+    It 'completes -Issue with the issues, numbers by value as the lists sort them' {
+        Texts 'Get-IssueWorktree ' | Should -Be @('1', '2', '10')
+        Texts 'Stop-DevServer -Issue 1' | Should -Be @('1', '10')
+    }
 
     It 'completes -Base with local and remote branches' {
         Texts 'New-IssueWorktree 2 -Base ' | Should -Contain 'release/1.4'

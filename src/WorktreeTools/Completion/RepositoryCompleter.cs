@@ -45,13 +45,13 @@ public abstract class RepositoryCompleter : IArgumentCompleter
     }
 }
 
-/// <summary>Completes issue ids from the registry of the repository.</summary>
+/// <summary>Completes issue ids from the registry of the repository, in the order the lists show them (2 before 10).</summary>
 public sealed class IssueCompleter : RepositoryCompleter
 {
     protected override IEnumerable<CompletionResult> Complete(string location, string prefix, IDictionary bound) =>
         Commands.Completions.Issues(location)
             .Where(i => Starts(i.Issue, prefix))
-            .OrderBy(i => i.Issue, StringComparer.OrdinalIgnoreCase)
+            .OrderBy(i => i.Issue, Core.Worktrees.IssueId.Order)
             .Select(i => new CompletionResult(i.Issue, i.Issue, CompletionResultType.ParameterValue, $"{i.Branch}  {i.Path}"));
 }
 
