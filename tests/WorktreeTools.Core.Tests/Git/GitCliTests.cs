@@ -41,6 +41,9 @@ public sealed class GitCliTests
         Directory.CreateDirectory(folder);
         var ex = Assert.Throws<WorktreeToolsException>(() => RepositoryInfo.Discover(folder));
         Assert.Equal("NotAGitRepository", ex.ErrorId);
+        // Found (issue 12 §17): the message named -Path; the cmdlets' parameter is -Repository.
+        Assert.Contains("-Repository", ex.Message);
+        Assert.DoesNotContain("-Path", ex.Message);
     }
 
     [Fact]
