@@ -94,7 +94,7 @@ internal sealed class ForecastPolicies(string root, MergeSettings settings, GitG
             var commands = regenerate?.Invoke(tree, conflicts)
                 ?? (settings.Lockfiles.Regenerate is { } configured ? [configured.Text] : conflicts.Select(p => PackageManager.ForLockfile(p)!.InstallCommand));
             var command = string.Join("', '", commands.Distinct());
-            tree = ForecastTree.Edit(root, tree, conflicts.Select(p => new TreeEdit(p, ours[p].Mode, ours[p].Blob)).ToList());
+            tree = ForecastTree.Edit(root, tree, conflicts.Select(p => PathOperation.Put(p, ours[p].Mode, ours[p].Blob)).ToList());
             atStop.Add(new MergePolicy("Lockfile", $"{string.Join(", ", conflicts)}: would take {baseName}'s and regenerate with '{command}'"));
             foreach (var c in conflicts) resolvedBy[c] = "Lockfile";
         }

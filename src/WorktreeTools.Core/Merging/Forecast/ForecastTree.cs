@@ -1,9 +1,7 @@
 using WorktreeTools.Core.Git;
+using WorktreeTools.Core.Merging.Migrations;
 
 namespace WorktreeTools.Core.Merging.Forecast;
-
-/// <summary>One path of a tree edit: set to (mode, blob), or removed when <see cref="Blob"/> is null.</summary>
-internal sealed record TreeEdit(string Path, string? Mode = null, string? Blob = null);
 
 /// <summary>
 /// Builds the trees and commits of a forecast the way the real run would shape them, without a checkout: a tree is
@@ -20,8 +18,11 @@ internal static class ForecastTree
         ["GIT_COMMITTER_NAME"] = "WorktreeTools forecast", ["GIT_COMMITTER_EMAIL"] = "forecast@worktree-tools.invalid",
     };
 
-    /// <summary><paramref name="tree"/> with <paramref name="edits"/> applied.</summary>
-    public static string Edit(string repo, string tree, IReadOnlyCollection<TreeEdit> edits)
+    /// <summary>
+    /// <paramref name="tree"/> with <paramref name="edits"/> applied: the removals first, so a path one edit removes and
+    /// another puts ends up put (as <see cref="MigrationPlan.ApplyToIndex"/> leaves it).
+    /// </summary>
+    public static string Edit(string repo, string tree, IReadOnlyCollection<PathOperation> edits)
     {
         if (edits.Count == 0) return tree;
         var index = Path.Combine(Path.GetTempPath(), $"wtt-forecast-index-{Guid.NewGuid():N}");
@@ -29,10 +30,10 @@ internal static class ForecastTree
         {
             var env = new Dictionary<string, string?> { ["GIT_INDEX_FILE"] = index };
             GitCli.Run(repo, ["read-tree", tree], env: env);
-            var lines = string.Concat(edits.Select(e => e.Blob is null
-                ? $"0 0000000000000000000000000000000000000000\t{e.Path}\n"
-                : $"{e.Mode} {e.Blob}\t{e.Path}\n"));
-            GitCli.Run(repo, ["update-index", "--index-info"], stdin: lines, env: env);
+            var lines = string.Concat(edits.OrderBy(e => e.Blob is not null).Select(e => e.Blob is null
+                ? $"0 0000000000000000000000000000000000000000\t{e.Path}\0"
+                : $"{e.Mode} {e.Blob}\t{e.Path}\0"));
+            GitCli.Run(repo, ["update-index", "-z", "--index-info"], stdin: lines, env: env);
             return GitCli.Run(repo, ["write-tree"], env: env).Output.Trim();
         }
         finally

@@ -1,4 +1,5 @@
 using WorktreeTools.Core.Git;
+using WorktreeTools.Core.Merging.Forecast;
 using WorktreeTools.Merging;
 
 namespace WorktreeTools.Core.Merging.Migrations;
@@ -54,22 +55,7 @@ internal sealed record MigrationPlan(IReadOnlyList<PathOperation> Operations, IR
     }
 
     /// <summary>The tree <paramref name="tree"/> with the plan applied, built in a temporary index (no worktree, no ref touched).</summary>
-    public string ApplyToTree(string dir, string tree)
-    {
-        if (!HasChanges) return tree;
-        var index = Path.Combine(Path.GetTempPath(), "wtt-index-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            var env = new Dictionary<string, string?> { ["GIT_INDEX_FILE"] = index };
-            GitCli.Run(dir, ["read-tree", tree], env: env);
-            ApplyToIndex(dir, index);
-            return GitCli.Run(dir, ["write-tree"], env: env).Output.Trim();
-        }
-        finally
-        {
-            File.Delete(index);
-        }
-    }
+    public string ApplyToTree(string dir, string tree) => ForecastTree.Edit(dir, tree, Operations);
 
     /// <summary>
     /// Applies the plan in a worktree, index and files, without committing: also in the middle of a merge, rebase or
