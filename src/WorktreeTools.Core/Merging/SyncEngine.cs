@@ -57,8 +57,9 @@ public sealed class SyncEngine
         var suffix = baseState.Relation == BaseRelation.LocalBehind ? $" ('{remote}/{baseName}' is newer than the local '{baseName}' and was used)" : "";
         var migrations = new MigrationPolicy(_config.Merge.Migrations);
         // What the base changed since the branch started among the files that decide the installed dependencies.
-        var baseDependencies = DependencyFiles(root, GitQueries.MergeBase(root, before, target) ?? before, target);
-        if (dryRun) return Forecast(root, before, target, baseName, migrations, policies) is { Count: > 0 } conflicts
+        var fork = GitQueries.MergeBase(root, before, target);
+        var baseDependencies = DependencyFiles(root, fork ?? before, target);
+        if (dryRun) return Forecast(root, before, target, fork ?? target, baseName, migrations, policies) is { Count: > 0 } conflicts
             ? Result(SyncStatus.WouldConflict, $"Would stop on conflicts in {MergeChecklist.Sample(conflicts)}{suffix}. Nothing was changed.")
                 with { Behind = behind, ConflictFiles = conflicts, DependencyChanges = baseDependencies }
             : Result(SyncStatus.WouldSync, $"Would bring {behind} commit(s) of '{baseName}' into '{options.Branch}' ({options.Strategy}){suffix}. Nothing was changed.")
@@ -135,10 +136,10 @@ public sealed class SyncEngine
     /// <c>git merge-tree</c>), less what the migration policy resolves, less lockfiles when only they are left.
     /// The policies that would act go to <paramref name="policies"/>.
     /// </summary>
-    private List<string> Forecast(string root, string head, string target, string baseName, MigrationPolicy migrations, List<MergePolicy> policies)
+    private List<string> Forecast(string root, string head, string target, string fork, string baseName, MigrationPolicy migrations, List<MergePolicy> policies)
     {
         var conflicts = MergeForecast.Run(root, [(head, target)])[0].ConflictFiles.Order(StringComparer.Ordinal).ToList();
-        var plan = migrations.Plan(root, target, GitQueries.MergeBase(root, head, target) ?? target, head, baseName);
+        var plan = migrations.Plan(root, target, fork, head, baseName);
         var rest = conflicts.Where(c => !plan.Covers(c)).ToList();
         if (rest.Count < conflicts.Count && rest.Count > 0 && !LockfilePolicy.OnlyLockfiles(_config.Merge.Lockfiles, rest)) return conflicts;
         policies.AddRange(plan.Policies(forecast: true));
