@@ -133,18 +133,23 @@ public sealed class SyncEngine
 
     /// <summary>
     /// The files a sync would stop on, forecast the way the real run goes: the merge of the two tips (one
-    /// <c>git merge-tree</c>), less what the migration policy resolves, less lockfiles when only they are left.
+    /// <c>git merge-tree</c>), less what the migration policy resolves, less lockfiles when only they are left and the
+    /// lockfile policy can take them (<see cref="LockfilePolicy.Obstacle"/>: not when the base deleted one).
     /// The policies that would act go to <paramref name="policies"/>.
     /// </summary>
     private List<string> Forecast(string root, string head, string target, string fork, string baseName, MigrationPolicy migrations, List<MergePolicy> policies)
     {
-        var conflicts = MergeForecast.Run(root, [(head, target)])[0].ConflictFiles.Order(StringComparer.Ordinal).ToList();
+        var merge = MergeForecast.Run(root, [(head, target)])[0];
+        var conflicts = merge.ConflictFiles.Order(StringComparer.Ordinal).ToList();
         var plan = migrations.Plan(root, target, fork, head, baseName);
         var rest = conflicts.Where(c => !plan.Covers(c)).ToList();
         if (rest.Count < conflicts.Count && rest.Count > 0 && !LockfilePolicy.OnlyLockfiles(_config.Merge.Lockfiles, rest)) return conflicts;
         policies.AddRange(plan.Policies(forecast: true));
         if (rest.Count == 0) return [];
-        if (!LockfilePolicy.OnlyLockfiles(_config.Merge.Lockfiles, rest)) return rest;
+        // The base is the incoming side of this merge: stage 3 holds the lockfiles it has.
+        var withBase = merge.Stages.Where(s => s.Stage == 3).Select(s => s.Path).ToHashSet(StringComparer.Ordinal);
+        if (!LockfilePolicy.OnlyLockfiles(_config.Merge.Lockfiles, rest)
+            || LockfilePolicy.Obstacle(rest, withBase, _config.Merge.Lockfiles.Regenerate is not null, baseName) is not null) return rest;
         policies.Add(new MergePolicy("Lockfile", $"{string.Join(", ", rest)}: would take {baseName}'s and regenerate"));
         return [];
     }

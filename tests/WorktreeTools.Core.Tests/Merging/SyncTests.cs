@@ -249,6 +249,28 @@ public sealed class SyncTests
         Assert.Equal("", repo.Git("-C", repo.WorktreeOf("202"), "status", "--porcelain"));
     }
 
+    [Theory]
+    [InlineData(SyncStrategy.Rebase)]
+    [InlineData(SyncStrategy.Merge)]
+    public void A_dry_run_forecasts_the_stop_on_a_lockfile_the_base_deleted_as_the_real_sync_stops(SyncStrategy strategy)
+    {
+        // The lockfile policy only regenerates lockfiles both sides have: -WhatIf said WouldSync, the real sync Conflicted.
+        using var repo = MergeRepo.WithLockfile();
+        repo.IssueAddingDependency("202", "right-pad");
+        File.Delete(Path.Combine(repo.Root, "pnpm-lock.yaml"));
+        repo.Repo.Commit("main drops its lockfile");
+        var merge = new MergeSettings { Lockfiles = repo.FakeRegenerate() };
+
+        var forecast = Engine(repo, merge, shouldProcess: false).Sync(Options(repo, "202", strategy));
+        var real = Engine(repo, merge).Sync(Options(repo, "202", strategy));
+
+        Assert.Equal(SyncStatus.Conflicted, real.Status);
+        Assert.Equal(["pnpm-lock.yaml"], real.ConflictFiles);
+        Assert.Equal(SyncStatus.WouldConflict, forecast.Status);
+        Assert.Equal(real.ConflictFiles, forecast.ConflictFiles);
+        Assert.Empty(forecast.Policies);
+    }
+
     [Fact]
     public void A_failing_regenerate_command_puts_the_branch_back_even_with_Stay_when_it_throws()
     {
