@@ -53,16 +53,9 @@ public sealed class TrustStore
 
     private static bool NeedsApproval(ConfiguredCommand command) => command.Source is ConfigSource.Repository or ConfigSource.Detected;
 
-    public bool TrustsRepository(WorktreeConfig config) =>
-        _file.Read().TrustedRepositories.Any(r => RepoKey(r) == RepoKey(config.RepositoryRoot));
-
-    public bool IsTrusted(WorktreeConfig config, ConfiguredCommand command)
-    {
-        if (!NeedsApproval(command)) return true;
-        var doc = _file.Read();
-        return doc.TrustedRepositories.Any(r => RepoKey(r) == RepoKey(config.RepositoryRoot)) ||
-               doc.Approvals.Any(a => a.Sha256 == Hash(config.RepositoryRoot, command));
-    }
+    /// <summary>True when <paramref name="doc"/> trusts the whole repository of <paramref name="config"/> (Approve-WorktreeConfig -All).</summary>
+    private static bool TrustsRepository(Document doc, WorktreeConfig config) =>
+        doc.TrustedRepositories.Any(r => RepoKey(r) == RepoKey(config.RepositoryRoot));
 
     /// <summary>
     /// The commands of <paramref name="commands"/> not yet approved, each with the text approved before under its
@@ -70,10 +63,12 @@ public sealed class TrustStore
     /// </summary>
     public IReadOnlyList<ConfiguredCommand> Pending(WorktreeConfig config, IEnumerable<ConfiguredCommand> commands)
     {
+        var needed = commands.Where(NeedsApproval).ToList();
+        if (needed.Count == 0) return [];
         var doc = _file.Read();
-        if (doc.TrustedRepositories.Any(r => RepoKey(r) == RepoKey(config.RepositoryRoot))) return [];
+        if (TrustsRepository(doc, config)) return [];
         var mine = doc.Approvals.Where(a => RepoKey(a.Repository) == RepoKey(config.RepositoryRoot)).ToList();
-        return commands.Where(c => NeedsApproval(c) && !mine.Any(a => a.Sha256 == Hash(config.RepositoryRoot, c)))
+        return needed.Where(c => !mine.Any(a => a.Sha256 == Hash(config.RepositoryRoot, c)))
             .Select(c => mine.LastOrDefault(a => a.Key == c.Key) is { } before ? c with { Previous = Describe(before) } : c)
             .ToList();
     }
@@ -82,9 +77,12 @@ public sealed class TrustStore
     public IReadOnlyList<ConfiguredCommand> Pending(WorktreeConfig config) => Pending(config, Commands(config));
 
     /// <summary>Throws <c>CommandNotApproved</c> unless <paramref name="command"/> may run.</summary>
-    public void EnsureTrusted(WorktreeConfig config, ConfiguredCommand command)
+    public void EnsureTrusted(WorktreeConfig config, ConfiguredCommand command) => EnsureTrusted(config, [command]);
+
+    /// <summary>Throws <c>CommandNotApproved</c> for the first of <paramref name="commands"/> that may not run (trust.json is read once).</summary>
+    public void EnsureTrusted(WorktreeConfig config, IEnumerable<ConfiguredCommand> commands)
     {
-        if (IsTrusted(config, command)) return;
+        if (Pending(config, commands).FirstOrDefault() is not { } command) return;
         var origin = command.Source == ConfigSource.Detected
             ? $"The repository {config.RepositoryRoot} would run '{command.Text}' ({command.Key}, detected from its files)"
             : $"{config.RepositoryFile} asks to run '{command.Text}' ({command.Key})";
@@ -119,7 +117,7 @@ public sealed class TrustStore
     public void TrustRepository(WorktreeConfig config) =>
         _file.Update(doc =>
         {
-            if (!doc.TrustedRepositories.Any(r => RepoKey(r) == RepoKey(config.RepositoryRoot))) doc.TrustedRepositories.Add(config.RepositoryRoot);
+            if (!TrustsRepository(doc, config)) doc.TrustedRepositories.Add(config.RepositoryRoot);
             return 0;
         });
 

@@ -351,11 +351,7 @@ public sealed partial class WorktreeService
         new[] { noInstall ? null : RepositoryCommands.Install(Config, files) }.OfType<ConfiguredCommand>().Concat(Config.Hooks.AfterCreate).ToList();
 
     /// <summary>Throws <c>CommandNotApproved</c> for the first of <paramref name="commands"/> that may not run.</summary>
-    private void EnsureTrusted(IEnumerable<ConfiguredCommand> commands)
-    {
-        var trust = new TrustStore();
-        foreach (var c in commands) trust.EnsureTrusted(Config, c);
-    }
+    private void EnsureTrusted(IEnumerable<ConfiguredCommand> commands) => new TrustStore().EnsureTrusted(Config, commands);
 
     /// <summary>The install command of a worktree folder (configured, or detected from its lockfile), or null.</summary>
     private string? InstallCommand(string worktree) => RepositoryCommands.Install(Config, CheckoutFiles.Folder(worktree))?.Text;
