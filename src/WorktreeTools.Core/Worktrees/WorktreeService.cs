@@ -52,6 +52,7 @@ public sealed partial class WorktreeService
     {
         var layout = Layout(Canonical(issue), baseBranch);
         Record record;
+        IReadOnlyList<ConfiguredCommand> setup;
         using (LockRepository("worktrees"))
         {
             var worktrees = GitWorktree.List(Repo.MainRoot);
@@ -86,10 +87,12 @@ public sealed partial class WorktreeService
 
             var branchExists = BranchExists(layout.Branch);
             var startPoint = existing is null && !branchExists ? StartPoint(layout, noFetch) : null;
-            // What will run is what the new worktree will hold: checked (approved) now, before anything is created.
+            // What will run is what the new worktree will hold: checked (approved) now, before anything is created,
+            // and run as checked after setup.
             var files = existing is not null ? CheckoutFiles.Folder(layout.Path)
                 : CheckoutFiles.Commit(Repo.MainRoot, branchExists ? "refs/heads/" + layout.Branch : startPoint!);
-            EnsureTrusted(SetupCommands(files, noInstall));
+            setup = SetupCommands(files, noInstall);
+            EnsureTrusted(setup);
 
             record = _registry.Reserve(new Record
             {
@@ -131,7 +134,7 @@ public sealed partial class WorktreeService
             }
         }
 
-        if (RunSetupCommands(layout, record, SetupCommands(CheckoutFiles.Folder(layout.Path), noInstall), "New-IssueWorktree"))
+        if (RunSetupCommands(layout, record, setup, "New-IssueWorktree"))
             _registry.SetState(Repo.MainRoot, layout.Issue, WorktreeState.Ready);
         _host.Progress(1, "New-IssueWorktree", "done", completed: true);
         // A worktree just checked out is clean: no need to pay for a 'git status' of every file.
@@ -356,15 +359,18 @@ public sealed partial class WorktreeService
     /// <summary>The install command of a worktree folder (configured, or detected from its lockfile), or null.</summary>
     private string? InstallCommand(string worktree) => RepositoryCommands.Install(Config, CheckoutFiles.Folder(worktree))?.Text;
 
-    /// <summary>Runs the install command alone (approved first); false (and state InstallFailed) when it fails. <paramref name="activity"/> names the progress.</summary>
-    private bool Install(WorktreeLayout layout, Record record, string activity) =>
-        RunSetupCommands(layout, record, new[] { RepositoryCommands.Install(Config, CheckoutFiles.Folder(layout.Path)) }.OfType<ConfiguredCommand>().ToList(), activity);
+    /// <summary>Runs the install command alone (approved first: what the sync checked out); false (and state InstallFailed) when it fails. <paramref name="activity"/> names the progress.</summary>
+    private bool Install(WorktreeLayout layout, Record record, string activity)
+    {
+        var install = new[] { RepositoryCommands.Install(Config, CheckoutFiles.Folder(layout.Path)) }.OfType<ConfiguredCommand>().ToList();
+        EnsureTrusted(install);
+        return RunSetupCommands(layout, record, install, activity);
+    }
 
-    /// <summary>Runs setup commands (approved first) in the worktree; false (and state InstallFailed) when one fails.</summary>
+    /// <summary>Runs setup commands (approved by the caller) in the worktree; false (and state InstallFailed) when one fails.</summary>
     private bool RunSetupCommands(WorktreeLayout layout, Record record, IReadOnlyList<ConfiguredCommand> commands, string activity)
     {
         if (commands.Count == 0) return true;
-        EnsureTrusted(commands);
         var log = LogPath(layout.Name, "install");
         foreach (var command in commands)
         {
