@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using WorktreeTools.Core.Config;
 using WorktreeTools.Core.Git;
 using WorktreeTools.Core.Worktrees;
@@ -99,12 +98,9 @@ public sealed class SetupTests
         // The found case: ^(a+)+$ on 40 'a' and a '!' hung, then failed with UnexpectedError after the worktree existed.
         using var f = new WorktreeFixture("env: { replace: [ { pattern: '^(a+)+$', with: 'x' } ] }\n");
         f.Repo.Write(".env", new string('a', 40) + "!\nNAME=aaaa\n");
-        var clock = Stopwatch.StartNew();
-        var w = f.Service.Create("6", noInstall: true)!;
+        var w = f.Service.Create("6", noInstall: true)!; // with a backtracking engine this never returns
         Assert.Equal(WorktreeState.Ready, w.State);
         Assert.Equal(new string('a', 40) + "!\nNAME=aaaa\n", File.ReadAllText(w.EnvFile!));
-        var fast = clock.Elapsed; // reported, not asserted: the point is that it returned and nothing failed
-        Assert.True(fast >= TimeSpan.Zero);
     }
 
     [Theory]
