@@ -147,16 +147,21 @@ public sealed class AgentStateTests : IDisposable
         step(4);
         """;
 
-    [LinuxFact]
-    public void The_claude_preset_reports_through_Claude_Code_hooks()
+    /// <summary>Runs the preset <paramref name="agent"/> with <paramref name="script"/> as its program, up to the script's first pause; the arguments it got.</summary>
+    private (AgentRun Run, string Sync, string[] Argv) StartStandIn(string agent, string script, string issue)
     {
         var sync = _box.Folder("sync");
         var bin = _box.Folder("bin");
-        _box.Write("bin/claude", FakeClaude, executable: true);
-        var run = AgentRuns.Start(_repo.Root, "6", _repo.Root, "main", "claude", "Fix the login", Env(sync, bin), SilentHost.Instance)!;
-
+        _box.Write("bin/" + agent, script, executable: true);
+        var run = AgentRuns.Start(_repo.Root, issue, _repo.Root, "main", agent, "Fix the login", Env(sync, bin), SilentHost.Instance)!;
         Step(sync, 1);
-        var argv = JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(sync, "argv.json")))!;
+        return (run, sync, JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(sync, "argv.json")))!);
+    }
+
+    [LinuxFact]
+    public void The_claude_preset_reports_through_Claude_Code_hooks()
+    {
+        var (run, sync, argv) = StartStandIn("claude", FakeClaude, "6");
         Assert.Equal(["--settings", AgentCommand.ClaudeCodeSettings(), "-p", "Fix the login"], argv);
         Assert.Equal((AgentState.Working, true), (Run(run.Id).State, Run(run.Id).StateReported));
         Go(sync, 1);
@@ -187,13 +192,7 @@ public sealed class AgentStateTests : IDisposable
     [LinuxFact]
     public void The_codex_preset_reports_through_its_notify_program()
     {
-        var sync = _box.Folder("sync");
-        var bin = _box.Folder("bin");
-        _box.Write("bin/codex", FakeCodex, executable: true);
-        var run = AgentRuns.Start(_repo.Root, "7", _repo.Root, "main", "codex", "Fix the login", Env(sync, bin), SilentHost.Instance)!;
-
-        Step(sync, 1);
-        var argv = JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(sync, "argv.json")))!;
+        var (run, sync, argv) = StartStandIn("codex", FakeCodex, "7");
         Assert.Equal(["exec", "-c", "Fix the login"], argv.Where((_, i) => i != 2));
         Assert.StartsWith("notify=[", argv[2]);
         Assert.Equal((AgentState.Idle, true), (Run(run.Id).State, Run(run.Id).StateReported));
