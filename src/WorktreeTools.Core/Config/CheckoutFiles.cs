@@ -45,6 +45,9 @@ public abstract class CheckoutFiles
     private sealed class CommitFiles(string repository, string commit) : CheckoutFiles
     {
         private string[]? _all;
+        // A commit never changes: each file is read from git once (the install, the dev server and the lockfile
+        // regeneration all read the same package.json).
+        private readonly Dictionary<string, string?> _texts = new(StringComparer.Ordinal);
 
         private string[] All => _all ??= GitCli.Read(repository, ["ls-tree", "-r", "-z", "--name-only", commit]).Output
             .Split('\0', StringSplitOptions.RemoveEmptyEntries);
@@ -53,8 +56,9 @@ public abstract class CheckoutFiles
 
         public override string? Read(string relative)
         {
+            if (_texts.TryGetValue(relative, out var known)) return known;
             var r = GitCli.Read(repository, ["cat-file", "blob", commit + ":" + relative], check: false);
-            return r.Success ? r.Output : null;
+            return _texts[relative] = r.Success ? r.Output : null;
         }
 
         public override IReadOnlyList<string> Tracked(string fileName) => Named(All, fileName);
