@@ -92,14 +92,17 @@ public sealed partial class WorktreeService
         return new RemoveOutcome(w, backup, branchDeleted);
     }
 
-    /// <summary>The issue's worktree; one at the issue's place that the registry lost (Unmanaged) is removed like the others.</summary>
+    /// <summary>
+    /// The issue's worktree; one at the issue's place that the registry lost (Unmanaged) is removed like the others
+    /// (listed by its folder name, which holds no wildcard character: the other worktrees' status is not read).
+    /// </summary>
     private IssueWorktree ForRemoval(string issue)
     {
         try { return Get(issue); }
-        catch (WorktreeToolsException ex) when (ex.ErrorId == "IssueWorktreeNotFound" &&
-            List(all: true).FirstOrDefault(w => w.State == WorktreeState.Unmanaged && LeaseRegistry.SamePath(w.Path, Layout(issue).Path)) is { } found)
+        catch (WorktreeToolsException ex) when (ex.ErrorId == "IssueWorktreeNotFound" && Layout(issue) is var layout &&
+            List([layout.Name], all: true).FirstOrDefault(w => w.State == WorktreeState.Unmanaged && LeaseRegistry.SamePath(w.Path, layout.Path)) is { } found)
         {
-            return found with { Issue = Layout(issue).Issue };
+            return found with { Issue = layout.Issue };
         }
     }
 

@@ -1,4 +1,7 @@
+using WorktreeTools.Core.Git;
 using WorktreeTools.Core.Processes;
+using WorktreeTools.Core.Resources;
+using WorktreeTools.Core.Worktrees;
 using WorktreeTools.Testing;
 using WorktreeTools.Worktrees;
 using Xunit;
@@ -93,7 +96,18 @@ public sealed class StateDamageTests
         File.Delete(Leases(f) + ".last-good");
         Assert.Empty(f.Service.List());
 
-        var removed = f.Service.Remove("1", force: false, deleteBranch: false)!;
+        // Only the removed worktree's status is read (the status of every worktree was read to find it).
+        var statuses = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Record(string dir, IReadOnlyList<string> args)
+        {
+            if (dir.StartsWith(f.Repo.Parent, StringComparison.Ordinal) && args.Contains("status")) statuses.Enqueue(dir);
+        }
+        RemoveOutcome removed;
+        GitCli.Starting += Record;
+        try { removed = f.Service.Remove("1", force: false, deleteBranch: false)!; }
+        finally { GitCli.Starting -= Record; }
+        Assert.All(statuses, dir => Assert.True(LeaseRegistry.SamePath(dir, one.Path), dir));
+        Assert.NotEmpty(statuses);
         Assert.Equal("1", removed.Worktree.Issue);
         Assert.False(Directory.Exists(one.Path));
 
