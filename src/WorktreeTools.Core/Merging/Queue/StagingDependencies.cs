@@ -7,9 +7,12 @@ using WorktreeTools.Core.Git;
 
 namespace WorktreeTools.Core.Merging.Queue;
 
-/// <summary>How preparing the dependencies of a gate run went.</summary>
-/// <param name="Installed">True when the install ran (false when the installed dependencies already fit, or there is nothing to install).</param>
-internal sealed record DependencyOutcome(bool Ok, bool Installed, int? ExitCode, bool TimedOut, string? LogPath);
+/// <summary>How preparing the dependencies of a gate run went (the install's exit code and log when it ran).</summary>
+internal sealed record DependencyOutcome(bool Ok, int? ExitCode, bool TimedOut, string? LogPath)
+{
+    /// <summary>Nothing to install, or what is installed already fits.</summary>
+    public static readonly DependencyOutcome Ready = new(true, null, false, null);
+}
 
 /// <summary>
 /// The dependencies installed in the staging worktree, and what decided them. Before each gate run the staging
@@ -60,22 +63,22 @@ internal sealed class StagingDependencies(TrainContext ctx)
         if (command is null)
         {
             RemoveInstalled(staging);
-            return new DependencyOutcome(true, false, null, false, null);
+            return DependencyOutcome.Ready;
         }
         var fingerprint = Fingerprint(staging.Path, command);
         if (File.Exists(FingerprintFile) && File.ReadAllText(FingerprintFile) == fingerprint && Directory.Exists(Path.Combine(staging.Path, "node_modules")))
         {
             foreach (var cache in Caches)
                 if (Directory.Exists(Path.Combine(staging.Path, cache))) Directory.Delete(Path.Combine(staging.Path, cache), recursive: true);
-            return new DependencyOutcome(true, false, null, false, null);
+            return DependencyOutcome.Ready;
         }
         Forget();
         RemoveInstalled(staging);
         var outcome = last.Runner.RunTree(command, staging.Path, "install", installLog, ctx.Options.TestTimeout, environment);
-        if (outcome.ExitCode != 0) return new DependencyOutcome(false, true, outcome.ExitCode, outcome.TimedOut, installLog);
+        if (outcome.ExitCode != 0) return new DependencyOutcome(false, outcome.ExitCode, outcome.TimedOut, installLog);
         Directory.CreateDirectory(Path.GetDirectoryName(FingerprintFile)!);
         File.WriteAllText(FingerprintFile, fingerprint);
-        return new DependencyOutcome(true, true, 0, false, installLog);
+        return new DependencyOutcome(true, 0, false, installLog);
     }
 
     /// <summary>
