@@ -40,18 +40,19 @@ public sealed class MergeUndo(WorktreeConfig config, IOperationHost host)
         var issueOld = merge.Strategy == MergeStrategy.Rebase && merge.BackupRef is { } b ? GitQueries.ResolveCommit(root, b + "/branch") : null;
         var restoreIssue = issueOld is not null && GitQueries.ResolveCommit(root, "refs/heads/" + merge.Branch) == merge.BaseAfter;
         List<MergeCommit> Removed() => GitQueries.Commits(root, merge.BaseBefore + ".." + current).AsEnumerable().Reverse().ToList();
-        string What() => $"'{into}' back from {Short(current)} to {Short(merge.BaseBefore)}, taking out {Removed().Count} commit(s)" +
+        var removed = Removed();
+        string What() => $"'{into}' back from {Short(current)} to {Short(merge.BaseBefore)}, taking out {removed.Count} commit(s)" +
                          (remote is { } r ? $", here and on '{r.Name}'" : "");
         result = result with { Remote = remote?.Name, IssueBranchRestored = restoreIssue };
         if (!host.ShouldProcess($"{into} ({Short(current)} -> {Short(merge.BaseBefore)})", $"Undo the merge of issue {merge.Issue}: move {What()}"))
-            return result with { Status = UndoStatus.WouldUndo, Removed = Removed(), Message = $"Would move {What()}. Nothing was changed." };
+            return result with { Status = UndoStatus.WouldUndo, Removed = removed, Message = $"Would move {What()}. Nothing was changed." };
         if (current != real)
         {
             // The undos assumed before this one did not happen: check against where the base really is.
             current = real;
             EnsureOnlyThisMerge(root, merge, current, force);
+            removed = Removed();
         }
-        var removed = Removed();
         var what = What();
         result = result with { From = current, Removed = removed };
         var worktrees = GitWorktree.List(root);
