@@ -150,7 +150,9 @@ public sealed class SyncEngine
         var withBase = merge.Stages.Where(s => s.Stage == 3).Select(s => s.Path).ToHashSet(StringComparer.Ordinal);
         if (!LockfilePolicy.OnlyLockfiles(_config.Merge.Lockfiles, rest)
             || LockfilePolicy.Obstacle(rest, withBase, _config.Merge.Lockfiles.Regenerate is not null, baseName) is not null) return rest;
-        policies.Add(new MergePolicy("Lockfile", $"{string.Join(", ", rest)}: would take {baseName}'s and regenerate"));
+        // The regenerate command the real sync would run, asked for as it asks (approved, of the merged files).
+        var commands = LockfilePolicy.Commands(_config, _trust, CheckoutFiles.Commit(root, merge.Tree), root, rest).Select(c => c.Command.Text).Distinct();
+        policies.Add(new MergePolicy("Lockfile", $"{string.Join(", ", rest)}: would take {baseName}'s and regenerate with '{string.Join("', '", commands)}'"));
         return [];
     }
 

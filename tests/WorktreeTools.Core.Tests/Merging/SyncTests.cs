@@ -282,6 +282,11 @@ public sealed class SyncTests
         // A repository-file command nobody approved: the policy cannot run it.
         var merge = new MergeSettings { Lockfiles = new LockfileSettings { Regenerate = new ConfiguredCommand("merge.lockfiles.regenerate", "true", ConfigSource.Repository) } };
 
+        // -WhatIf asks for the command as the real sync does (it said WouldSync).
+        var refs = repo.Refs();
+        Assert.Equal("CommandNotApproved", Assert.Throws<WorktreeToolsException>(() => Engine(repo, merge, shouldProcess: false).Sync(Options(repo, "202"))).ErrorId);
+        Assert.Equal(refs, repo.Refs());
+
         var ex = Assert.Throws<WorktreeToolsException>(() => Engine(repo, merge).Sync(Options(repo, "202") with { Stay = true }));
 
         Assert.Equal("CommandNotApproved", ex.ErrorId);
