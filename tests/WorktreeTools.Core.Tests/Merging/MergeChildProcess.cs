@@ -4,6 +4,7 @@ using WorktreeTools;
 using WorktreeTools.Configuration;
 using WorktreeTools.Core.Merging;
 using WorktreeTools.Merging;
+using Xunit;
 
 /// <summary>
 /// Lets a test run a merge train in a separate process it can kill (<c>dotnet exec</c> of this test assembly with
@@ -39,6 +40,30 @@ namespace WorktreeTools.Core.Tests.Merging
             psi.Environment["DOTNET_STARTUP_HOOKS"] = assembly;
             psi.Environment[Variable] = JsonSerializer.Serialize(request);
             return Process.Start(psi)!;
+        }
+
+        /// <summary>
+        /// Waits until <paramref name="reached"/> (failing if the merge ends first), then kills it: with its whole tree, or
+        /// (<paramref name="entireTree"/> false) the merge process only, as a crash would. Deletes the temporary folder the
+        /// killed process could not (its exit handlers never ran).
+        /// </summary>
+        public static void KillWhen(Process child, Func<bool> reached, bool entireTree = true)
+        {
+            var stderr = child.StandardError.ReadToEndAsync();
+            try
+            {
+                while (!reached())
+                {
+                    Assert.False(child.HasExited, "the merge process ended early: " + (child.HasExited ? stderr.Result : ""));
+                    Thread.Sleep(20);
+                }
+            }
+            finally
+            {
+                child.Kill(entireTree);
+                child.WaitForExit();
+                foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), $"wtt-tests-{child.Id}-*")) Testing.TestRepo.ForceDelete(dir);
+            }
         }
 
         public static int Run(string json)

@@ -235,22 +235,7 @@ public sealed class MergeGateTests
         var gate = repo.Script("gate.sh", $"sleep 300 & echo $! > '{pidFile}'; sleep 300");
 
         using (var child = MergeChildProcess.Start(repo.Root, gate, issues[..1]))
-        {
-            try
-            {
-                while (!File.Exists(pidFile) || File.ReadAllText(pidFile).Length == 0)
-                {
-                    Assert.False(child.HasExited, "the merge process ended early");
-                    Thread.Sleep(20);
-                }
-            }
-            finally
-            {
-                child.Kill();   // the merge process only, as a crash would: its gate keeps running
-                child.WaitForExit();
-                foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), $"wtt-tests-{child.Id}-*")) TestRepo.ForceDelete(dir);
-            }
-        }
+            MergeChildProcess.KillWhen(child, () => File.Exists(pidFile) && File.ReadAllText(pidFile).Length > 0, entireTree: false);   // its gate keeps running
         var survivor = ProcessIdentity.Of(int.Parse(File.ReadAllText(pidFile).Trim()));
         Assert.NotNull(survivor);
         Assert.NotEmpty(FolderProcesses.Find(repo.StagingPath));

@@ -16,24 +16,8 @@ public sealed class MergeInterruptionTests
         var gate = repo.Script("gate.sh", $"""if [ "$WORKTREE_TOOLS_ISSUE" = 102 ]; then touch '{reached}'; sleep 60; fi""");
 
         // One by one: 101 lands before 102 is tested.
-        using var child = MergeChildProcess.Start(repo.Root, gate, issues, batchSize: 1);
-        var stderr = child.StandardError.ReadToEndAsync();
-        try
-        {
-            while (!File.Exists(reached))
-            {
-                Assert.False(child.HasExited, "the merge process ended early: " + (child.HasExited ? stderr.Result : ""));
-                Thread.Sleep(20);
-            }
-        }
-        finally
-        {
-            child.Kill(entireProcessTree: true);
-            child.WaitForExit();
-            // The killed process could not delete its own temporary folder (its exit handlers never ran).
-            foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), $"wtt-tests-{child.Id}-*"))
-                Testing.TestRepo.ForceDelete(dir);
-        }
+        using (var child = MergeChildProcess.Start(repo.Root, gate, issues, batchSize: 1))
+            MergeChildProcess.KillWhen(child, () => File.Exists(reached));
 
         // 101 landed; 102 was mid-test in the staging worktree; main is at a commit, checked out cleanly.
         Assert.Equal(["Merge issue-101", "base files", "initial"], repo.FirstParentSubjects());
@@ -69,23 +53,7 @@ public sealed class MergeInterruptionTests
         var before = repo.Tip();
 
         using (var child = MergeChildProcess.Start(repo.Root, null, [issue]))
-        {
-            var stderr = child.StandardError.ReadToEndAsync();
-            try
-            {
-                while (!File.Exists(reached))
-                {
-                    Assert.False(child.HasExited, "the merge process ended early: " + (child.HasExited ? stderr.Result : ""));
-                    Thread.Sleep(20);
-                }
-            }
-            finally
-            {
-                child.Kill(entireProcessTree: true);   // SIGKILL: the merge, its git and the filter
-                child.WaitForExit();
-                foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), $"wtt-tests-{child.Id}-*")) Testing.TestRepo.ForceDelete(dir);
-            }
-        }
+            MergeChildProcess.KillWhen(child, () => File.Exists(reached));   // SIGKILL: the merge, its git and the filter
         // Half done: files of the new version under the old ref.
         Assert.Equal(before, repo.Tip());
         Assert.True(File.Exists(Path.Combine(repo.Root, "src/f000.txt")));
