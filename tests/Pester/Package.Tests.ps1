@@ -2,7 +2,8 @@
 # Pester 5, real pwsh. The package as it would be published: laid out by build/Copy-ModulePackage.ps1 (what
 # build.ps1 -Task Package does), Publish-PSResource to a file repository, Install-PSResource back, and imported by
 # name in a fresh pwsh whose home is a temporary folder (so that the repository registration and the CurrentUser
-# install touch nothing of the user's). It carries the native libraries of the platforms pwsh runs on, and no others.
+# install touch nothing of the user's). It carries the native libraries of the platforms pwsh runs on, and no others;
+# its help (cmdlet pages and about_WorktreeTools) is found where it is installed.
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Sandbox.ps1')
@@ -43,6 +44,7 @@ BeforeAll {
                 Runtimes       = @(Get-ChildItem -LiteralPath (Join-Path $module.ModuleBase 'module' 'dependencies' 'runtimes') -Directory).Name
                 AboutTopics    = @(Get-Help about_WorktreeTools).Count
                 About          = Get-Help about_WorktreeTools | Out-String
+                Synopsis       = (Get-Help Get-WorktreeConfig).Synopsis
                 # libgit2 (LibGit2Sharp) and e_sqlite3 load from the installed folder: a worktree, its status, a seeded database.
                 State          = "$((New-IssueWorktree 1 -NoInstall).State)"
                 Listed         = @(Get-IssueWorktree).Issue
@@ -77,9 +79,11 @@ Describe 'The published package' {
         $installed.Listed | Should -Be @('1')
     }
 
-    It 'shows about_WorktreeTools once' {
+    It 'shows its help: about_WorktreeTools once, and the cmdlets'' help from module/en-US' {
         $installed.AboutTopics | Should -Be 1
         $installed.About | Should -Match 'TRUST AND APPROVAL'
+        (Get-Content -LiteralPath (Join-Path $root 'docs' 'Get-WorktreeConfig.md') -Raw) -match '(?ms)^## SYNOPSIS\s*$(?<synopsis>.+?)^##' | Should -BeTrue
+        ($installed.Synopsis -replace '\s+', ' ').Trim() | Should -Be (($Matches.synopsis -replace '\s+', ' ').Trim())
     }
 
     It 'carries native libraries for exactly the platforms pwsh runs on, each with libgit2 and e_sqlite3' {
