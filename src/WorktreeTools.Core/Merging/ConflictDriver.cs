@@ -58,7 +58,8 @@ internal sealed class ConflictDriver(LockfilePolicy lockfiles, BaseSide side, st
     /// </summary>
     private IReadOnlyList<string> ResolveMigrations(string worktree, string operation, IReadOnlyList<string> conflicts, string? squashed)
     {
-        if (migrations is not { Enabled: true }) return conflicts;
+        // No conflict a plan could decide (a lockfile stop): no plan asked for (it costs a handful of git processes).
+        if (migrations is null || !conflicts.Any(migrations.MayCover)) return conflicts;
         var plan = migrations.PlanAtStop(worktree, operation, side, baseName, squashed);
         var rest = conflicts.Where(c => !plan.Covers(c)).ToList();
         if (rest.Count == conflicts.Count || rest.Count > 0 && !lockfiles.Handles(rest)) return conflicts;

@@ -1,5 +1,6 @@
 using WorktreeTools.Configuration;
 using WorktreeTools.Core;
+using WorktreeTools.Core.Git;
 using WorktreeTools.Core.Merging;
 using WorktreeTools.Merging;
 using Xunit;
@@ -241,10 +242,20 @@ public sealed class SyncTests
         var merge = new MergeSettings { Lockfiles = repo.FakeRegenerate() };
         repo.Engine(merge).Merge(repo.Options(), a);
 
-        var result = Engine(repo, merge).Sync(Options(repo, "202", strategy));
+        var plans = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Record(string dir, IReadOnlyList<string> args)
+        {
+            if (args.Contains("--diff-filter=A") && args.Contains("--raw")) plans.Enqueue(dir);   // the migration policy's plan
+        }
+        GitCli.Starting += Record;
+        SyncResult result;
+        try { result = Engine(repo, merge).Sync(Options(repo, "202", strategy)); }
+        finally { GitCli.Starting -= Record; }
 
         Assert.Equal(SyncStatus.Synced, result.Status);
         Assert.Equal("Lockfile", Assert.Single(result.Policies).Name);
+        // One plan, of what the sync brought; none at the lockfile's stop, where no migration conflicts.
+        Assert.Single(plans);
         Assert.Equal("left-pad\nreact\nright-pad\n", File.ReadAllText(Path.Combine(repo.WorktreeOf("202"), "pnpm-lock.yaml")));
         Assert.Equal("", repo.Git("-C", repo.WorktreeOf("202"), "status", "--porcelain"));
     }
