@@ -64,6 +64,32 @@ public sealed class MergeRemoteTests
     }
 
     [Fact]
+    public void A_push_rejected_because_the_issue_branch_moved_on_the_remote_advises_what_works_and_it_does()
+    {
+        using var repo = new MergeRepo();
+        var issues = repo.ThreeIssues();
+        repo.Git("-C", repo.WorktreeOf("102"), "push", "-q", "-u", "origin", "feature/issue-102");
+        repo.Engine().Merge(repo.Options(MergeStrategy.Merge), issues[0]);   // so the rebase makes new commits, pushed to the issue branch
+        // A colleague pushes to the issue's branch while the rebase is being tested (after the checklist fetched it).
+        var gate = repo.Script("gate.sh", $"[ -e '{repo.Repo.Parent}/racer' ] && exit 0; cd '{repo.Repo.Parent}' && git clone -q -b feature/issue-102 '{repo.RemotePath}' racer && cd racer && echo x > racer.txt && git add racer.txt && git commit -qm racer && git push -q origin feature/issue-102");
+        var refs = repo.Git("ls-remote", "origin");
+
+        var result = repo.Engine().Merge(repo.Options(MergeStrategy.Rebase) with { Push = true, Test = gate }, issues[1]);
+
+        Assert.Equal(MergeStatus.PushRejected, result.Status);
+        Assert.Equal(result.BaseBefore, repo.Tip());
+        Assert.NotEqual(refs, repo.Git("ls-remote", "origin"));   // only the colleague's push
+        Assert.Contains("pull --rebase", result.Message);
+
+        // The advice, followed as written, lands the issue with the colleague's commit.
+        repo.Git("-C", repo.WorktreeOf("102"), "pull", "-q", "--rebase");
+        var again = repo.Engine().Merge(repo.Options(MergeStrategy.Rebase) with { Push = true, Test = gate }, issues[1]);
+        Assert.Equal(MergeStatus.Merged, again.Status);
+        Assert.True(File.Exists(Path.Combine(repo.Root, "racer.txt")));
+        Assert.Equal(repo.Tip(), repo.Git("ls-remote", "origin", "refs/heads/main").Split('\t')[0]);
+    }
+
+    [Fact]
     public void A_base_behind_its_remote_gets_the_merge_built_on_the_remotes_tip()
     {
         using var repo = new MergeRepo();
