@@ -291,6 +291,32 @@ public sealed class MergeCmdletTests
     }
 
     [Fact]
+    public void Undo_IssueMerge_takes_each_result_back_in_its_own_repository()
+    {
+        // Found: the results of two repositories piped together were all undone in the last one's repository.
+        var (a, psA) = ThreeIssues("57101-57199");
+        var (b, psB) = ThreeIssues("57201-57299");
+        using var _ = a;
+        using var __ = b;
+        using var ___ = psA;
+        using var ____ = psB;
+        var (startA, startB) = (a.Git("rev-parse", "main"), b.Git("rev-parse", "main"));
+        var results = psA.Run("101 | Merge-IssueWorktree -NoTest").Objects<MergeResult>()
+            .Concat(psB.Run("102 | Merge-IssueWorktree -NoTest").Objects<MergeResult>()).ToArray();
+        Assert.All(results, r => Assert.Equal(MergeStatus.Merged, r.Status));
+        var outside = Directory.CreateDirectory(Path.Combine(a.Parent, "elsewhere")).FullName;
+        using var ps = new PowerShellSession(outside);
+
+        var undo = ps.Run("$results | Undo-IssueMerge -Confirm:$false", new Dictionary<string, object?> { ["results"] = results });
+
+        Assert.Empty(undo.Errors);
+        Assert.Equal(["102", "101"], undo.Objects<MergeUndoResult>().Select(u => u.Issue));
+        Assert.All(undo.Objects<MergeUndoResult>(), u => Assert.Equal(UndoStatus.Undone, u.Status));
+        Assert.Equal(startA, a.Git("rev-parse", "main"));
+        Assert.Equal(startB, b.Git("rev-parse", "main"));
+    }
+
+    [Fact]
     public void An_issue_whose_worktree_was_deleted_by_hand_is_merged_from_its_branch()
     {
         var (repo, ps) = ThreeIssues("56001-56999");

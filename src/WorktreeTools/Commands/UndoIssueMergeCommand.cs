@@ -11,7 +11,7 @@ namespace WorktreeTools.Commands;
 [OutputType(typeof(MergeUndoResult))]
 public sealed class UndoIssueMergeCommand : RepositoryCmdlet
 {
-    private readonly List<MergeResult> _merges = [];
+    private readonly List<(string Repository, MergeResult Merge)> _merges = [];
 
     /// <summary>The merge results to undo (Merge-IssueWorktree's output).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -21,20 +21,21 @@ public sealed class UndoIssueMergeCommand : RepositoryCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord() => _merges.AddRange(InputObject);
+    // Each result is undone in its own repository (its RepositoryRoot), whatever folder the pipeline runs in.
+    protected override void ProcessRecord() =>
+        _merges.AddRange(InputObject.Select(m => (string.IsNullOrEmpty(m.RepositoryRoot) ? RepositoryPath : m.RepositoryRoot, m)));
 
     // The newest merge first: a train's results piped in come out of the base in the reverse order they went in.
     protected override void EndProcessing() => TryOrStop(() =>
     {
-        var engine = Engine.Worktrees(RepositoryPath, Operation);
-        string? assumed = null; // -WhatIf: each dry run starts where the one before would have left the base
+        var assumed = new Dictionary<string, string?>(StringComparer.Ordinal); // -WhatIf: each dry run starts where the one before would have left that base
         for (var i = _merges.Count - 1; i >= 0; i--)
         {
-            var merge = _merges[i];
+            var (repository, merge) = _merges[i];
             Try(() =>
             {
-                var result = engine.UndoMerge(merge, Force, assumed);
-                assumed = result.Status == UndoStatus.WouldUndo ? result.To : null;
+                var result = Engine.Worktrees(repository, Operation).UndoMerge(merge, Force, assumed.GetValueOrDefault(repository));
+                assumed[repository] = result.Status == UndoStatus.WouldUndo ? result.To : null;
                 WriteObject(result);
             }, merge.Issue);
         }
