@@ -48,6 +48,12 @@ Describe 'ConvertTo-Csv of the module''s objects' -Skip:$noNode {
         $csv.IssueWorktree.Ports | Should -Be "web=$web, api=$api"
     }
 
+    It 'writes the dev server''s URL with its port (issue 11 §4: URLs with no port number)' {
+        $web = $objects.DevServer.Ports['web']
+        $csv.DevServer.Url | Should -Be "http://localhost:$web/"
+        (Get-IssueWorktree 1 | ConvertTo-Csv | ConvertFrom-Csv).DevServerUrl | Should -Be "http://localhost:$web/"
+    }
+
     It 'writes the commits and conflicting files as text' {
         $csv.AgentRun.Commits | Should -Match '^[0-9a-f]{10} Agent work$'
         $csv.MergeResult.ConflictFiles | Should -Be 'agent.txt'
