@@ -245,7 +245,8 @@ public sealed class SyncTests
         var plans = new System.Collections.Concurrent.ConcurrentQueue<string>();
         void Record(string dir, IReadOnlyList<string> args)
         {
-            if (args.Contains("--diff-filter=A") && args.Contains("--raw")) plans.Enqueue(dir);   // the migration policy's plan
+            // The migration policy's plan, in this test's folders (GitCli.Starting also sees the tests running beside it).
+            if (dir.StartsWith(repo.Repo.Parent, StringComparison.Ordinal) && args.Contains("--diff-filter=A") && args.Contains("--raw")) plans.Enqueue(dir);
         }
         GitCli.Starting += Record;
         SyncResult result;
